@@ -1,0 +1,32 @@
+# Two commands: `make demo` and `make test`. Each creates .venv/ when it is missing or stale.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint format clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/syndetect demo --out out/demo
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check syndetect cli tests benchmarks
+	$(VENV)/bin/python -m pytest syndetect tests
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check syndetect cli tests benchmarks
+	$(VENV)/bin/ruff format --check syndetect cli tests benchmarks
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format syndetect cli tests benchmarks
+	$(VENV)/bin/ruff check --fix syndetect cli tests benchmarks
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,1 @@
+"""The ``syndetect`` command line: thin typer commands over the ``syndetect`` library."""

@@ -1,0 +1,1 @@
+"""Core commands: normalize, demo (more arrive with the engine)."""

@@ -1,0 +1,36 @@
+"""Global options shared by every command, and the helpers that turn them into a configuration."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+
+from syndetect.config import Config, ConfigError, load_config
+
+CONFIG_PATH: str | None = None
+PROFILE: str | None = None
+QUIET: bool = False
+
+
+class UsageError(Exception):
+    """Bad usage or bad input: printed as one line, exit status 2."""
+
+
+def config() -> Config:
+    """The configuration from --config and --profile."""
+    try:
+        return load_config(CONFIG_PATH, PROFILE)
+    except ConfigError as err:
+        raise UsageError(str(err)) from err
+
+
+@contextmanager
+def errors():
+    """Turn the library's input and configuration errors into one-line messages and exit status 2."""
+    from syndetect.io.errors import InputError
+
+    try:
+        yield
+    except (InputError, ConfigError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,0 +1,233 @@
+"""One configuration tree: a dataclass per stage, TOML in, a fingerprint out.
+
+Example:
+    >>> cfg = load_config(profile="syndication")
+    >>> cfg.minhash.num_perm
+    128
+    >>> cfg2 = with_overrides(cfg, {"lsh": {"bands": 16, "rows": 8}})
+    >>> cfg.fingerprint() != cfg2.fingerprint()
+    True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+NORMALIZER_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class NormalizeConfig:
+    """Which Arabic normalization steps run (each a named function in ``syndetect.normalize``)."""
+
+    nfkc: bool = True
+    invisible: bool = True
+    diacritics: bool = True
+    tatweel: bool = True
+    alef: bool = True
+    alef_maqsura: bool = True
+    teh_marbuta: bool = True
+    hamza: bool = True
+    digits: bool = True
+    punctuation: bool = True
+    latin_case: bool = True
+    version: str = NORMALIZER_VERSION
+
+
+@dataclass(frozen=True)
+class ReadConfig:
+    """How inputs are read."""
+
+    skip_invalid: bool = False
+    min_tokens: int = 8  # documents with fewer normalized tokens are kept but never indexed
+    outlet_map: dict[str, str] = field(default_factory=dict)  # host (or host/path prefix) -> outlet
+
+
+@dataclass(frozen=True)
+class ShingleConfig:
+    """Tokens and shingles."""
+
+    ngram: int = 3  # word n-grams for the ordered channel
+    clitics: bool = False  # strip و ف ب ل ك ال prefixes from tokens
+    hash: str = "xxh64"  # named, seeded token hash
+    seed: int = 1
+
+
+@dataclass(frozen=True)
+class SegmentConfig:
+    """Windows over the token stream for passage-level detection."""
+
+    window: int = 40  # tokens per window
+    stride: int = 20  # tokens between window starts
+
+
+@dataclass(frozen=True)
+class MinHashConfig:
+    """MinHash signatures; ``scheme`` is datasketch's permutation scheme name."""
+
+    num_perm: int = 128
+    seed: int = 1
+    scheme: str = "affine32"
+
+
+@dataclass(frozen=True)
+class LSHConfig:
+    """Banding. ``bands * rows`` must not exceed ``num_perm``; 0 means choose from ``threshold``."""
+
+    threshold: float = 0.3
+    bands: int = 0
+    rows: int = 0
+    max_bucket: int = 200  # band buckets holding more windows than this are dropped (boilerplate)
+
+
+@dataclass(frozen=True)
+class VerifyConfig:
+    """Exact checks on candidates and alignment to spans."""
+
+    min_jaccard: float = 0.15  # window pair, ordered shingles
+    min_containment: float = 0.3
+    bag_containment: float = 0.6  # order-free channel: word-set containment of a window
+    min_tokens: int = 8  # shortest reported passage, in tokens
+    max_gap: int = 6  # tokens skipped on either side when chaining seeds into one passage
+    exact_ratio: float = 1.0
+    near_ratio: float = 0.8
+
+
+@dataclass(frozen=True)
+class ClusterConfig:
+    """Grouping passages into provenance groups."""
+
+    min_overlap: float = 0.5  # two spans of one document are one node when they overlap this much
+    split_density: float = 0.5  # components with fewer internal edges than this share are split
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    """``syndetect dedup``."""
+
+    level: str = "document"
+    keep: str = "earliest"  # or "longest"
+    threshold: float = 0.8  # containment of the removed document's tokens in the survivor
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration tree."""
+
+    profile: str = "syndication"
+    normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
+    read: ReadConfig = field(default_factory=ReadConfig)
+    shingle: ShingleConfig = field(default_factory=ShingleConfig)
+    segment: SegmentConfig = field(default_factory=SegmentConfig)
+    minhash: MinHashConfig = field(default_factory=MinHashConfig)
+    lsh: LSHConfig = field(default_factory=LSHConfig)
+    verify: VerifyConfig = field(default_factory=VerifyConfig)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def fingerprint(self) -> str:
+        """A short stable hash of everything that changes results."""
+        blob = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+PROFILES: dict[str, dict[str, Any]] = {
+    # Passage-level reuse across outlets: wire copy, trimmed reprints, light edits.
+    "syndication": {},
+    # Near-duplicate documents in a crawl: whole-document similarity, fewer, longer windows.
+    "crawl-dedup": {
+        "segment": {"window": 80, "stride": 40},
+        "lsh": {"threshold": 0.5},
+        "verify": {"min_tokens": 20},
+    },
+    # Edited and reordered copies: smaller shingles, more permissive order-free channel.
+    "rewrites": {
+        "shingle": {"ngram": 2},
+        "lsh": {"threshold": 0.2},
+        "verify": {"bag_containment": 0.5, "max_gap": 10},
+    },
+}
+
+
+class ConfigError(ValueError):
+    """A configuration value or file that cannot be used."""
+
+
+def _merge(obj: Any, overrides: dict[str, Any], where: str) -> Any:
+    if not dataclasses.is_dataclass(obj):
+        raise ConfigError(f"{where}: not a section")
+    names = {f.name: f for f in dataclasses.fields(obj)}
+    changes: dict[str, Any] = {}
+    for key, value in overrides.items():
+        if key not in names:
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(names))})")
+        current = getattr(obj, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}.{key}: expected a table")
+            changes[key] = _merge(current, value, f"{where}.{key}")
+        else:
+            if isinstance(current, bool) and not isinstance(value, bool):
+                raise ConfigError(f"{where}.{key}: expected true or false, got {value!r}")
+            if isinstance(current, int | float) and not isinstance(current, bool):
+                if not isinstance(value, int | float) or isinstance(value, bool):
+                    raise ConfigError(f"{where}.{key}: expected a number, got {value!r}")
+                value = type(current)(value)
+            changes[key] = value
+    return dataclasses.replace(obj, **changes)
+
+
+def with_overrides(cfg: Config, overrides: dict[str, Any]) -> Config:
+    """A copy of ``cfg`` with a nested dict of values replaced (unknown keys are errors)."""
+    return _validate(_merge(cfg, overrides, "config"))
+
+
+def _validate(cfg: Config) -> Config:
+    if cfg.minhash.num_perm < 8:
+        raise ConfigError(f"minhash.num_perm={cfg.minhash.num_perm}: use at least 8")
+    if cfg.minhash.scheme not in ("affine32",):
+        raise ConfigError(f"minhash.scheme={cfg.minhash.scheme!r}: only 'affine32' (datasketch 2.x) is supported")
+    if cfg.lsh.bands * cfg.lsh.rows > cfg.minhash.num_perm:
+        raise ConfigError(
+            f"lsh.bands*rows={cfg.lsh.bands * cfg.lsh.rows} exceeds minhash.num_perm={cfg.minhash.num_perm}"
+        )
+    if not 0 < cfg.lsh.threshold < 1:
+        raise ConfigError(f"lsh.threshold={cfg.lsh.threshold}: must be between 0 and 1")
+    if cfg.segment.stride < 1 or cfg.segment.window < cfg.shingle.ngram:
+        raise ConfigError("segment.window must be at least shingle.ngram and segment.stride at least 1")
+    if cfg.dedup.keep not in ("earliest", "longest"):
+        raise ConfigError(f"dedup.keep={cfg.dedup.keep!r}: use 'earliest' or 'longest'")
+    if cfg.dedup.level not in ("document", "passage"):
+        raise ConfigError(f"dedup.level={cfg.dedup.level!r}: use 'document' or 'passage'")
+    return cfg
+
+
+def load_config(path: str | Path | None = None, profile: str | None = None) -> Config:
+    """The configuration: defaults, then the named profile, then the TOML file's values.
+
+    A TOML file may name its profile with a top-level ``profile = "..."``.
+    """
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+        except OSError as err:
+            raise ConfigError(f"{path}: cannot read ({err.strerror})") from err
+        except tomllib.TOMLDecodeError as err:
+            raise ConfigError(f"{path}: invalid TOML ({err})") from err
+    name = profile or data.pop("profile", None) or "syndication"
+    data.pop("profile", None)
+    if name not in PROFILES:
+        raise ConfigError(f"unknown profile {name!r} (known: {', '.join(PROFILES)})")
+    cfg = with_overrides(Config(profile=name), PROFILES[name])
+    return with_overrides(cfg, data)
