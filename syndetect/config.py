@@ -95,8 +95,8 @@ class VerifyConfig:
     bag_containment: float = 0.6  # order-free channel: word-set containment of a window
     min_tokens: int = 8  # shortest reported passage, in tokens
     max_gap: int = 6  # tokens skipped on either side when chaining seeds into one passage
-    exact_ratio: float = 1.0
-    near_ratio: float = 0.8
+    min_seeds: int = 3  # shared n-grams an ordered passage needs
+    near_jaccard: float = 0.5  # n-gram Jaccard from which a non-exact copy is "near", below "rewrite"
 
 
 @dataclass(frozen=True)

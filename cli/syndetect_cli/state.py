@@ -34,3 +34,9 @@ def errors():
     except (InputError, ConfigError) as err:
         print(f"error: {err}", file=sys.stderr)
         raise SystemExit(2) from None
+
+
+def say(message: str) -> None:
+    """A summary line on stderr, unless --quiet."""
+    if not QUIET:
+        print(message, file=sys.stderr)

@@ -1,0 +1,135 @@
+"""Candidate document pairs: windows over each document, MinHash signatures, LSH buckets.
+
+Two channels run side by side:
+- ``ordered``: word n-grams; finds verbatim and lightly edited copies.
+- ``bag``: content words regardless of order; finds word- and phrase-shuffled copies and rewrites.
+
+A window covers ``segment.window`` positions every ``segment.stride`` positions; signatures are built
+from per-block minima (blocks of ``stride`` positions) so overlapping windows cost one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from syndetect.config import Config
+from syndetect.features import Features
+from syndetect.lsh import CandidateStats, band_keys, candidate_pairs, choose_params
+from syndetect.minhash import EMPTY, block_minima, window_signatures
+
+CHANNELS = ("ordered", "bag")
+
+
+@dataclass
+class WindowTable:
+    """The windows of one channel: their document, first position and band keys."""
+
+    doc: np.ndarray  # document index of each window
+    first: np.ndarray  # first position of each window within its document
+    keys: np.ndarray  # (n_windows, bands) band keys
+
+
+@dataclass
+class CandidateResult:
+    """Candidate window pairs per channel, and what banding dropped."""
+
+    pairs: dict[str, np.ndarray]  # channel -> (m, 2) global window indices
+    tables: dict[str, WindowTable]
+    stats: dict[str, CandidateStats] = field(default_factory=dict)
+    bands: int = 0
+    rows: int = 0
+
+
+def banding(cfg: Config) -> tuple[int, int]:
+    """The configured bands and rows, or those chosen from the threshold."""
+    if cfg.lsh.bands and cfg.lsh.rows:
+        return cfg.lsh.bands, cfg.lsh.rows
+    return choose_params(cfg.lsh.threshold, cfg.minhash.num_perm)
+
+
+def positions(f: Features, channel: str) -> np.ndarray:
+    """The hashes a channel signs: n-grams, or content words (others masked as EMPTY)."""
+    return f.grams if channel == "ordered" else f.bag()
+
+
+def window_table(
+    feats: Sequence[Features], doc_ids: Sequence[int], channel: str, cfg: Config, bands: int, rows: int
+) -> WindowTable:
+    """Sign every window of the given documents in one channel and return their band keys."""
+    stride = cfg.segment.stride
+    span = max(1, round(cfg.segment.window / stride))
+    docs_out, first_out, keys_out = [], [], []
+    batch_hashes: list[np.ndarray] = []
+    batch_docs: list[int] = []
+    batch_size = 0
+
+    def flush() -> None:
+        nonlocal batch_size
+        if not batch_hashes:
+            return
+        lens = np.array([len(h) for h in batch_hashes])
+        hashes = np.concatenate(batch_hashes)
+        nblocks = -(-lens // stride)
+        offsets = np.concatenate(([0], np.cumsum(lens)[:-1]))
+        block_starts = np.concatenate([o + np.arange(0, n, stride) for o, n in zip(offsets, lens, strict=True)])
+        bsig = block_minima(hashes, block_starts, cfg.minhash.num_perm, cfg.minhash.seed)
+        sigs, first_block = window_signatures(bsig, nblocks, span)
+        block_doc = np.repeat(np.arange(len(lens)), nblocks)
+        block_first = np.concatenate([np.arange(0, n, stride) for n in lens])
+        wdoc = np.asarray(batch_docs)[block_doc[first_block]]
+        wfirst = block_first[first_block]
+        keep = ~(sigs == EMPTY).all(axis=1)
+        docs_out.append(wdoc[keep])
+        first_out.append(wfirst[keep])
+        keys_out.append(band_keys(sigs[keep], bands, rows))
+        batch_hashes.clear()
+        batch_docs.clear()
+        batch_size = 0
+
+    for i in doc_ids:
+        h = positions(feats[i], channel)
+        if len(h) == 0:
+            continue
+        batch_hashes.append(h)
+        batch_docs.append(i)
+        batch_size += len(h)
+        if batch_size >= 1 << 18:
+            flush()
+    flush()
+    if not docs_out:
+        return WindowTable(np.empty(0, np.int64), np.empty(0, np.int64), np.empty((0, bands), np.uint64))
+    return WindowTable(np.concatenate(docs_out), np.concatenate(first_out), np.concatenate(keys_out))
+
+
+def find_candidates(feats: Sequence[Features], cfg: Config, channels: Sequence[str] = CHANNELS) -> CandidateResult:
+    """Candidate window pairs of every indexed document, per channel."""
+    bands, rows = banding(cfg)
+    doc_ids = [i for i, f in enumerate(feats) if f.indexed]
+    result = CandidateResult(pairs={}, tables={}, bands=bands, rows=rows)
+    for channel in channels:
+        table = window_table(feats, doc_ids, channel, cfg, bands, rows)
+        stats = CandidateStats()
+        result.pairs[channel] = candidate_pairs(table.keys, table.doc, cfg.lsh.max_bucket, stats)
+        result.tables[channel] = table
+        result.stats[channel] = stats
+    return result
+
+
+def doc_pair_windows(result: CandidateResult) -> dict[tuple[int, int], dict[str, list[tuple[int, int]]]]:
+    """Candidate window pairs grouped by document pair ``(i, j)``, ``i < j``, as first positions."""
+    grouped: dict[tuple[int, int], dict[str, list[tuple[int, int]]]] = {}
+    for channel, pairs in result.pairs.items():
+        t = result.tables[channel]
+        if not len(pairs):
+            continue
+        da, db = t.doc[pairs[:, 0]], t.doc[pairs[:, 1]]
+        fa, fb = t.first[pairs[:, 0]], t.first[pairs[:, 1]]
+        swap = da > db
+        da, db = np.where(swap, db, da), np.where(swap, da, db)
+        fa, fb = np.where(swap, fb, fa), np.where(swap, fa, fb)
+        for x, y, p, q in zip(da.tolist(), db.tolist(), fa.tolist(), fb.tolist(), strict=True):
+            grouped.setdefault((x, y), {}).setdefault(channel, []).append((p, q))
+    return grouped

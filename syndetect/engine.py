@@ -1,0 +1,130 @@
+"""The detection run over a corpus: features, candidates, alignment, verified pairs.
+
+Documents are put in id order first, so the same corpus in any input order gives the same output.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from syndetect.align import Aligned, align_pair
+from syndetect.candidates import doc_pair_windows, find_candidates
+from syndetect.config import Config
+from syndetect.features import Features, features
+from syndetect.minhash import scheme_info
+from syndetect.records import Document, Match, Passage
+from syndetect.shingle import HASH_NAME
+
+Progress = Callable[[str, int, int], None]  # (step, done, total)
+
+
+@dataclass
+class Corpus:
+    """Documents in id order with their features."""
+
+    docs: list[Document]
+    feats: list[Features]
+    index: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.index = {d.id: i for i, d in enumerate(self.docs)}
+
+
+@dataclass
+class PairsResult:
+    corpus: Corpus
+    matches: list[Match]
+    stats: dict[str, Any]
+
+
+def prepare(docs: Iterable[Document], cfg: Config, progress: Progress | None = None) -> Corpus:
+    """Compute every document's features, in id order."""
+    ordered = sorted(docs, key=lambda d: d.id)
+    feats = []
+    for k, d in enumerate(ordered):
+        feats.append(features(d, cfg))
+        if progress and k % 500 == 0:
+            progress("features", k, len(ordered))
+    if progress:
+        progress("features", len(ordered), len(ordered))
+    return Corpus(ordered, feats)
+
+
+def source_side(a: Document, b: Document) -> str | None:
+    """The side published first (``"a"`` or ``"b"``), ``None`` when times are missing or tie.
+
+    A day-only date ties with every time on that day.
+    """
+    if a.time is None or b.time is None:
+        return None
+    if "day" in (a.time_precision, b.time_precision):
+        if a.time.date() == b.time.date():
+            return None
+    if a.time < b.time:
+        return "a"
+    if b.time < a.time:
+        return "b"
+    return None
+
+
+def to_match(corpus: Corpus, i: int, j: int, al: Aligned) -> Match:
+    """An aligned token passage pair as a ``Match`` in original character offsets."""
+    fa, fb = corpus.feats[i], corpus.feats[j]
+    da, db = corpus.docs[i], corpus.docs[j]
+    pa = Passage(da.id, int(fa.starts[al.a0]), int(fa.ends[al.a1 - 1]))
+    pb = Passage(db.id, int(fb.starts[al.b0]), int(fb.ends[al.b1 - 1]))
+    return Match(pa, pb, al.kind, round(al.jaccard, 4), round(al.containment, 4), source_side(da, db))
+
+
+def find_pairs(docs: Iterable[Document], cfg: Config, progress: Progress | None = None) -> PairsResult:
+    """Every verified reuse between passages of two different documents."""
+    t0 = time.perf_counter()
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        corpus = prepare(docs, cfg, progress)
+        t1 = time.perf_counter()
+        cands = find_candidates(corpus.feats, cfg)
+        grouped = doc_pair_windows(cands)
+        t2 = time.perf_counter()
+        matches: list[Match] = []
+        pairs = sorted(grouped)
+        for k, (i, j) in enumerate(pairs):
+            seeds = grouped[(i, j)].get("bag", [])
+            for al in align_pair(corpus.feats[i], corpus.feats[j], seeds, cfg):
+                matches.append(to_match(corpus, i, j, al))
+            if progress and k % 2000 == 0:
+                progress("verify", k, len(pairs))
+        if progress:
+            progress("verify", len(pairs), len(pairs))
+        t3 = time.perf_counter()
+    finally:
+        if gc_was:
+            gc.enable()
+    info = scheme_info(cfg.minhash.num_perm, cfg.minhash.seed, HASH_NAME)
+    stats = {
+        "documents": len(corpus.docs),
+        "indexed": sum(f.indexed for f in corpus.feats),
+        "too_short": sum(not f.indexed for f in corpus.feats),
+        "tokens": sum(f.n_tokens for f in corpus.feats),
+        "bands": cands.bands,
+        "rows": cands.rows,
+        "windows": {c: int(len(t.doc)) for c, t in cands.tables.items()},
+        "candidate_window_pairs": {c: s.pairs for c, s in cands.stats.items()},
+        "dropped_buckets": {c: s.dropped_buckets for c, s in cands.stats.items()},
+        "dropped_bucket_windows": {c: s.dropped_members for c, s in cands.stats.items()},
+        "candidate_doc_pairs": len(pairs),
+        "verified_pairs": len(matches),
+        "kinds": {k: sum(m.kind == k for m in matches) for k in ("exact", "near", "rewrite")},
+        "scheme": info.__dict__,
+        "seconds": {
+            "features": round(t1 - t0, 3),
+            "candidates": round(t2 - t1, 3),
+            "verify": round(t3 - t2, 3),
+        },
+    }
+    return PairsResult(corpus, matches, stats)

@@ -1,0 +1,111 @@
+"""LSH banding: bands and rows from a target similarity, band keys, candidate pairs by bucket.
+
+Grouping windows by band key gives exactly the candidates datasketch's ``MinHashLSH(params=(b, r))``
+returns for the same signatures (``tests/test_lsh.py`` checks it), without a dict of byte strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+_KEY_MULT = np.uint64(0x9E3779B97F4A7C15)
+
+
+def candidate_probability(s: np.ndarray | float, bands: int, rows: int) -> np.ndarray:
+    """The probability that a pair of true Jaccard ``s`` shares at least one band: 1-(1-s^r)^b."""
+    s = np.asarray(s, dtype=float)
+    return 1.0 - (1.0 - s**rows) ** bands
+
+
+def choose_params(threshold: float, num_perm: int, fp_weight: float = 0.5, fn_weight: float = 0.5) -> tuple[int, int]:
+    """Bands and rows minimising the weighted false-positive and false-negative areas around ``threshold``.
+
+    The same criterion as datasketch's ``MinHashLSH(threshold=...)``.
+
+    >>> choose_params(0.5, 128)
+    (25, 5)
+    """
+    grid = np.linspace(0.0, 1.0, 2001)
+    best, params = float("inf"), (0, 0)
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            p = candidate_probability(grid, b, r)
+            lo, hi = grid <= threshold, grid >= threshold
+            fp = np.trapezoid(p[lo], grid[lo])
+            fn = np.trapezoid(1.0 - p[hi], grid[hi])
+            err = fp * fp_weight + fn * fn_weight
+            if err < best:
+                best, params = err, (b, r)
+    return params
+
+
+def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """A 64-bit key per (window, band), band ``i`` being columns ``i*rows .. (i+1)*rows-1`` as in
+    datasketch; equal rows give equal keys, and bands never share buckets. ``(n, bands)`` uint64."""
+    n = sigs.shape[0]
+    keys = np.zeros((n, bands), dtype=np.uint64)
+    for i in range(bands):
+        k = np.zeros(n, dtype=np.uint64)
+        for c in range(i * rows, (i + 1) * rows):
+            k = k * _KEY_MULT + sigs[:, c].astype(np.uint64) + np.uint64(1)
+        keys[:, i] = k ^ np.uint64((i * 0xD6E8FEB86659FD93) & 0xFFFFFFFFFFFFFFFF)
+    return keys
+
+
+@dataclass
+class CandidateStats:
+    """What banding did: buckets seen, buckets dropped as too common, candidate pairs."""
+
+    buckets: int = 0
+    dropped_buckets: int = 0
+    dropped_members: int = 0
+    pairs: int = 0
+    dropped_examples: list[int] = field(default_factory=list)
+
+
+def candidate_pairs(
+    keys: np.ndarray, group: np.ndarray, max_bucket: int, stats: CandidateStats | None = None
+) -> np.ndarray:
+    """Pairs of windows ``(i, j)``, ``i < j``, that share a band bucket and belong to different groups.
+
+    Args:
+        keys: ``(n, bands)`` band keys.
+        group: ``(n,)`` group (document) of each window; windows of one group are never paired.
+        max_bucket: buckets with more windows than this are dropped (boilerplate) and counted.
+
+    Returns:
+        ``(m, 2)`` int64 array of unique pairs, sorted.
+    """
+    stats = stats if stats is not None else CandidateStats()
+    n = keys.shape[0]
+    out = []
+    for band in range(keys.shape[1]):
+        k = keys[:, band]
+        order = np.argsort(k, kind="stable")
+        ks = k[order]
+        bounds = np.flatnonzero(np.diff(ks)) + 1
+        starts = np.concatenate(([0], bounds))
+        sizes = np.diff(np.concatenate((starts, [n])))
+        multi = sizes >= 2
+        stats.buckets += int(multi.sum())
+        too_big = sizes > max_bucket
+        stats.dropped_buckets += int(too_big.sum())
+        stats.dropped_members += int(sizes[too_big].sum())
+        # Buckets of two: vectorised.
+        two = starts[sizes == 2]
+        if len(two):
+            out.append(np.stack([order[two], order[two + 1]], axis=1))
+        for s, z in zip(starts[(sizes > 2) & ~too_big], sizes[(sizes > 2) & ~too_big], strict=True):
+            members = order[s : s + z]
+            ii, jj = np.triu_indices(z, k=1)
+            out.append(np.stack([members[ii], members[jj]], axis=1))
+    if not out:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(out).astype(np.int64)
+    pairs.sort(axis=1)
+    pairs = pairs[group[pairs[:, 0]] != group[pairs[:, 1]]]
+    code = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    stats.pairs += len(code)
+    return np.stack([code // n, code % n], axis=1)

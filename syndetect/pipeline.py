@@ -1,0 +1,116 @@
+"""Whole jobs over a corpus: pairs, clusters, dedup, the demo; each writes its outputs atomically
+with the run's statistics and configuration beside them (``<output>.stats.json``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from syndetect.cluster import build_clusters
+from syndetect.config import Config
+from syndetect.dedup import DedupResult, dedup_documents, dedup_passages
+from syndetect.engine import PairsResult, Progress, find_pairs
+from syndetect.io.writers import write_jsonl, write_run_metadata
+from syndetect.records import Cluster, Document
+from syndetect.serialize import cluster_json, match_json
+
+
+def _stats(rstats: Any, extra: dict[str, Any]) -> dict[str, Any]:
+    out = rstats.to_json() if rstats is not None else {}
+    out.update(extra)
+    return out
+
+
+def clusters_of(result: PairsResult, cfg: Config) -> list[Cluster]:
+    """The provenance groups of a detection run."""
+    docs = {d.id: d for d in result.corpus.docs}
+    return build_clusters(result.matches, docs, cfg.cluster.min_overlap)
+
+
+def write_pairs(docs: list[Document], cfg: Config, out: str, rstats: Any = None, progress: Progress | None = None) -> dict:
+    """Detect and write ``pairs.jsonl``; returns the statistics."""
+    result = find_pairs(docs, cfg, progress)
+    by_id = {d.id: d for d in result.corpus.docs}
+    write_jsonl(out, (match_json(m, by_id) for m in result.matches))
+    stats = _stats(rstats, result.stats)
+    write_run_metadata(out, cfg, stats)
+    return stats
+
+
+def write_clusters(
+    docs: list[Document],
+    cfg: Config,
+    out: str,
+    rstats: Any = None,
+    progress: Progress | None = None,
+    pairs_out: str | None = None,
+) -> dict:
+    """Detect, group and write ``clusters.jsonl`` (and the pairs when asked); returns the statistics."""
+    result = find_pairs(docs, cfg, progress)
+    by_id = {d.id: d for d in result.corpus.docs}
+    clusters = clusters_of(result, cfg)
+    stats = _stats(rstats, result.stats)
+    stats["clusters"] = len(clusters)
+    if pairs_out:
+        write_jsonl(pairs_out, (match_json(m, by_id) for m in result.matches))
+        write_run_metadata(pairs_out, cfg, stats)
+    write_jsonl(out, (cluster_json(c, by_id) for c in clusters))
+    write_run_metadata(out, cfg, stats)
+    return stats
+
+
+def dedup(result: PairsResult, cfg: Config) -> DedupResult:
+    """Document- or passage-level dedup of a detection run, as configured."""
+    if cfg.dedup.level == "passage":
+        return dedup_passages(result.corpus.docs, clusters_of(result, cfg))
+    return dedup_documents(result.corpus.docs, result.matches, cfg.dedup.threshold, cfg.dedup.keep)
+
+
+def write_dedup(
+    docs: list[Document],
+    cfg: Config,
+    out: str,
+    removed_out: str | None,
+    rstats: Any = None,
+    progress: Progress | None = None,
+) -> dict:
+    """Detect, dedup and write ``kept.jsonl`` (and ``removed.jsonl``); returns the statistics."""
+    result = find_pairs(docs, cfg, progress)
+    dd = dedup(result, cfg)
+    stats = _stats(rstats, result.stats)
+    stats.update({"kept": len(dd.kept), "removed": len(dd.removed), "level": cfg.dedup.level})
+    if removed_out:
+        write_jsonl(removed_out, dd.removed)
+        write_run_metadata(removed_out, cfg, stats)
+    write_jsonl(out, (d.to_json() for d in dd.kept))
+    write_run_metadata(out, cfg, stats)
+    return stats
+
+
+@dataclass
+class DemoResult:
+    pairs: PairsResult
+    clusters: list[Cluster]
+    dedup: DedupResult
+    stats: dict[str, Any]
+    files: list[Path]
+
+
+def run_demo(docs: list[Document], cfg: Config, out: Path, rstats: Any = None, progress: Progress | None = None) -> DemoResult:
+    """The whole pipeline, every output into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    result = find_pairs(docs, cfg, progress)
+    by_id = {d.id: d for d in result.corpus.docs}
+    clusters = clusters_of(result, cfg)
+    dd = dedup_passages(result.corpus.docs, clusters)
+    stats = _stats(rstats, result.stats)
+    stats.update({"clusters": len(clusters), "kept": len(dd.kept), "removed_passages": len(dd.removed)})
+    files = [out / "pairs.jsonl", out / "clusters.jsonl", out / "kept.jsonl", out / "removed.jsonl"]
+    write_jsonl(files[0], (match_json(m, by_id) for m in result.matches))
+    write_jsonl(files[1], (cluster_json(c, by_id) for c in clusters))
+    write_jsonl(files[2], (d.to_json() for d in dd.kept))
+    write_jsonl(files[3], dd.removed)
+    write_run_metadata(out / "run", cfg, stats)
+    files.append(out / "run.stats.json")
+    return DemoResult(result, clusters, dd, stats, files)
