@@ -36,45 +36,47 @@ class Aligned:
     kind: str
 
 
-def _seeds(ga: np.ndarray, gb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """All ``(i, j)`` with ``ga[i] == gb[j]``, skipping n-grams repeated too often."""
-    common = np.intersect1d(ga, gb)
-    if not len(common):
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    jb = np.flatnonzero(np.isin(gb, common))
-    order = np.argsort(gb[jb], kind="stable")
-    hb, jb = gb[jb][order], jb[order]
-    ia = np.flatnonzero(np.isin(ga, common))
-    lo = np.searchsorted(hb, ga[ia], "left")
-    hi = np.searchsorted(hb, ga[ia], "right")
-    counts = hi - lo
-    ok = counts <= MAX_SEED_REPEATS
-    ia, lo, counts = ia[ok], lo[ok], counts[ok]
-    total = int(counts.sum())
-    if not total:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    rep_i = np.repeat(ia, counts)
-    idx = np.repeat(lo - (np.cumsum(counts) - counts), counts) + np.arange(total)
-    return rep_i, jb[idx]
+def _seeds(ga: list[int], gb: list[int], min_seeds: int) -> tuple[list[int], list[int]]:
+    """All ``(i, j)`` with ``ga[i] == gb[j]``, skipping n-grams repeated too often.
+
+    Plain sets and lists: on a few hundred n-grams they beat numpy's per-call overhead.
+    """
+    common = set(ga).intersection(gb)
+    if len(common) < min_seeds:
+        return [], []
+    where: dict[int, list[int]] = {}
+    for j, h in enumerate(gb):
+        if h in common:
+            where.setdefault(h, []).append(j)
+    si, sj = [], []
+    for i, h in enumerate(ga):
+        js = where.get(h)
+        if js is not None and len(js) <= MAX_SEED_REPEATS:
+            si.extend([i] * len(js))
+            sj.extend(js)
+    return si, sj
 
 
-def _runs(i: np.ndarray, j: np.ndarray) -> list[tuple[int, int, int, int]]:
+def _runs(i: list[int], j: list[int]) -> list[tuple[int, int, int, int]]:
     """Seeds on one diagonal at consecutive positions, as ``(i0, i1, j0, j1)`` inclusive."""
-    d = j - i
-    order = np.lexsort((i, d))
-    i, d = i[order], d[order]
-    brk = np.flatnonzero((np.diff(d) != 0) | (np.diff(i) != 1)) + 1
-    starts = np.concatenate(([0], brk))
-    ends = np.concatenate((brk, [len(i)])) - 1
-    return [
-        (int(i[s]), int(i[e]), int(i[s] + d[s]), int(i[e] + d[e])) for s, e in zip(starts, ends, strict=True)
-    ]
+    seeds = sorted(zip((b - a for a, b in zip(i, j, strict=True)), i, strict=True))
+    runs = []
+    d0, i0 = seeds[0]
+    prev = i0
+    for d, x in seeds[1:]:
+        if d == d0 and x == prev + 1:
+            prev = x
+            continue
+        runs.append((i0, prev, i0 + d0, prev + d0))
+        d0, i0, prev = d, x, x
+    runs.append((i0, prev, i0 + d0, prev + d0))
+    return runs
 
 
 def ordered_passages(fa: Features, fb: Features, n: int, max_gap: int, min_seeds: int) -> list[tuple[int, int, int, int]]:
     """Passages found by chaining shared n-grams: ``(a0, a1, b0, b1)`` token ranges, end exclusive."""
-    i, j = _seeds(fa.grams, fb.grams)
-    if not len(i):
+    i, j = _seeds(fa.grams.tolist(), fb.grams.tolist(), min_seeds)
+    if not i:
         return []
     runs = sorted(_runs(i, j), key=lambda r: (r[0], r[2]))
     chains: list[list[int]] = []  # [i0, i1, j0, j1, seeds]
@@ -98,16 +100,17 @@ def ordered_passages(fa: Features, fb: Features, n: int, max_gap: int, min_seeds
     return [(c[0], c[1] + n, c[2], c[3] + n) for c in chains if c[4] >= min_seeds]
 
 
-def _window_bag(f: Features, lo: int, hi: int) -> np.ndarray:
-    return np.unique(f.tokens[lo:hi][f.content[lo:hi]])
+def _window_bag(f: Features, lo: int, hi: int) -> set[int]:
+    return set(f.tokens[lo:hi][f.content[lo:hi]].tolist())
 
 
-def _trim(f: Features, lo: int, hi: int, other: np.ndarray) -> tuple[int, int] | None:
+def _trim(f: Features, lo: int, hi: int, other: set[int]) -> tuple[int, int] | None:
     """The first and last content token of ``[lo, hi)`` that the other side has too."""
-    hit = np.flatnonzero(f.content[lo:hi] & np.isin(f.tokens[lo:hi], other))
-    if not len(hit):
+    toks, content = f.tokens[lo:hi].tolist(), f.content[lo:hi].tolist()
+    hit = [k for k, (t, c) in enumerate(zip(toks, content, strict=True)) if c and t in other]
+    if not hit:
         return None
-    return lo + int(hit[0]), lo + int(hit[-1]) + 1
+    return lo + hit[0], lo + hit[-1] + 1
 
 
 def bag_passages(
@@ -118,9 +121,9 @@ def bag_passages(
     floor = cfg.verify.bag_containment
     min_words = max(4, cfg.verify.min_tokens // 2)
     na, nb = fa.n_tokens, fb.n_tokens
-    cache: dict[tuple[str, int], np.ndarray] = {}
+    cache: dict[tuple[str, int], set[int]] = {}
 
-    def bag(side: str, start: int) -> np.ndarray:
+    def bag(side: str, start: int) -> set[int]:
         key = (side, start)
         if key not in cache:
             f, n = (fa, na) if side == "a" else (fb, nb)
@@ -137,10 +140,7 @@ def bag_passages(
         seen.add((p, q))
         ba, bb = bag("a", p), bag("b", q)
         small = min(len(ba), len(bb))
-        if small < min_words:
-            continue
-        shared = len(np.intersect1d(ba, bb, assume_unique=True))
-        if shared / small < floor:
+        if small < min_words or len(ba & bb) / small < floor:
             continue
         accepted.append((p, q))
         todo.extend([(p + s, q), (p, q + s), (p + s, q + s), (p - s, q), (p, q - s), (p - s, q - s)])
@@ -186,14 +186,14 @@ def _extends(bag: tuple[int, int, int, int], ordered: list[tuple[int, int, int, 
 
 def measure(fa: Features, fb: Features, a0: int, a1: int, b0: int, b1: int, n: int) -> tuple[float, float, float]:
     """Exact Jaccard and containment of the spans' n-gram sets, and content-word containment."""
-    sa = np.unique(fa.grams[a0 : max(a0, a1 - n + 1)])
-    sb = np.unique(fb.grams[b0 : max(b0, b1 - n + 1)])
-    inter = len(np.intersect1d(sa, sb, assume_unique=True))
+    sa = set(fa.grams[a0 : max(a0, a1 - n + 1)].tolist())
+    sb = set(fb.grams[b0 : max(b0, b1 - n + 1)].tolist())
+    inter = len(sa & sb)
     union = len(sa) + len(sb) - inter
     jac = inter / union if union else 0.0
     cont = inter / min(len(sa), len(sb)) if min(len(sa), len(sb)) else 0.0
     wa, wb = _window_bag(fa, a0, a1), _window_bag(fb, b0, b1)
-    wi = len(np.intersect1d(wa, wb, assume_unique=True))
+    wi = len(wa & wb)
     bag = wi / min(len(wa), len(wb)) if min(len(wa), len(wb)) else 0.0
     return jac, cont, bag
 

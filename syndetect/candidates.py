@@ -30,6 +30,7 @@ class WindowTable:
     doc: np.ndarray  # document index of each window
     first: np.ndarray  # first position of each window within its document
     keys: np.ndarray  # (n_windows, bands) band keys
+    sigs: np.ndarray  # (n_windows, num_perm) signatures, for the similarity estimate of candidates
 
 
 @dataclass
@@ -61,7 +62,7 @@ def window_table(
     """Sign every window of the given documents in one channel and return their band keys."""
     stride = cfg.segment.stride
     span = max(1, round(cfg.segment.window / stride))
-    docs_out, first_out, keys_out = [], [], []
+    docs_out, first_out, keys_out, sigs_out = [], [], [], []
     batch_hashes: list[np.ndarray] = []
     batch_docs: list[int] = []
     batch_size = 0
@@ -85,6 +86,7 @@ def window_table(
         docs_out.append(wdoc[keep])
         first_out.append(wfirst[keep])
         keys_out.append(band_keys(sigs[keep], bands, rows))
+        sigs_out.append(sigs[keep])
         batch_hashes.clear()
         batch_docs.clear()
         batch_size = 0
@@ -100,8 +102,22 @@ def window_table(
             flush()
     flush()
     if not docs_out:
-        return WindowTable(np.empty(0, np.int64), np.empty(0, np.int64), np.empty((0, bands), np.uint64))
-    return WindowTable(np.concatenate(docs_out), np.concatenate(first_out), np.concatenate(keys_out))
+        n = cfg.minhash.num_perm
+        return WindowTable(
+            np.empty(0, np.int64), np.empty(0, np.int64), np.empty((0, bands), np.uint64), np.empty((0, n), np.uint32)
+        )
+    return WindowTable(
+        np.concatenate(docs_out), np.concatenate(first_out), np.concatenate(keys_out), np.concatenate(sigs_out)
+    )
+
+
+def estimate(sigs: np.ndarray, pairs: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
+    """The MinHash estimate of the Jaccard similarity of each window pair (share of equal values)."""
+    out = np.empty(len(pairs), dtype=np.float32)
+    for k in range(0, len(pairs), chunk):
+        p = pairs[k : k + chunk]
+        out[k : k + chunk] = (sigs[p[:, 0]] == sigs[p[:, 1]]).mean(axis=1)
+    return out
 
 
 def find_candidates(feats: Sequence[Features], cfg: Config, channels: Sequence[str] = CHANNELS) -> CandidateResult:
@@ -112,7 +128,13 @@ def find_candidates(feats: Sequence[Features], cfg: Config, channels: Sequence[s
     for channel in channels:
         table = window_table(feats, doc_ids, channel, cfg, bands, rows)
         stats = CandidateStats()
-        result.pairs[channel] = candidate_pairs(table.keys, table.doc, cfg.lsh.max_bucket, stats)
+        pairs = candidate_pairs(table.keys, table.doc, cfg.lsh.max_bucket, stats)
+        # Banding lets through pairs well below the threshold; the signatures' own estimate drops them.
+        floor = cfg.lsh.min_estimate if channel == "ordered" else cfg.lsh.min_estimate_bag
+        est = estimate(table.sigs, pairs)
+        stats.below_estimate = int((est < floor).sum())
+        result.pairs[channel] = pairs[est >= floor]
+        table.sigs = table.sigs[:0]  # no longer needed: free the memory
         result.tables[channel] = table
         result.stats[channel] = stats
     return result

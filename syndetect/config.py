@@ -84,6 +84,8 @@ class LSHConfig:
     bands: int = 0
     rows: int = 0
     max_bucket: int = 200  # band buckets holding more windows than this are dropped (boilerplate)
+    min_estimate: float = 0.2  # ordered channel: candidates whose MinHash estimate is lower are dropped
+    min_estimate_bag: float = 0.3  # the same for the order-free channel
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 from syndetect.align import Aligned, align_pair
 from syndetect.candidates import doc_pair_windows, find_candidates
 from syndetect.config import Config
-from syndetect.features import Features, features
+from syndetect.features import Features, Vocabulary, features, token_spans
 from syndetect.minhash import scheme_info
 from syndetect.records import Document, Match, Passage
 from syndetect.shingle import HASH_NAME
@@ -28,10 +28,18 @@ class Corpus:
 
     docs: list[Document]
     feats: list[Features]
+    cfg: Config
     index: dict[str, int] = field(default_factory=dict)
+    _spans: dict[int, tuple] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.index = {d.id: i for i, d in enumerate(self.docs)}
+
+    def spans(self, i: int) -> tuple:
+        """Original-text (starts, ends) of document ``i``'s tokens, computed once when first needed."""
+        if i not in self._spans:
+            self._spans[i] = token_spans(self.docs[i], self.cfg, self.feats[i].n_tokens)
+        return self._spans[i]
 
 
 @dataclass
@@ -44,14 +52,15 @@ class PairsResult:
 def prepare(docs: Iterable[Document], cfg: Config, progress: Progress | None = None) -> Corpus:
     """Compute every document's features, in id order."""
     ordered = sorted(docs, key=lambda d: d.id)
+    vocab = Vocabulary(cfg.shingle.seed)
     feats = []
     for k, d in enumerate(ordered):
-        feats.append(features(d, cfg))
+        feats.append(features(d, cfg, vocab))
         if progress and k % 500 == 0:
             progress("features", k, len(ordered))
     if progress:
         progress("features", len(ordered), len(ordered))
-    return Corpus(ordered, feats)
+    return Corpus(ordered, feats, cfg)
 
 
 def source_side(a: Document, b: Document) -> str | None:
@@ -73,10 +82,10 @@ def source_side(a: Document, b: Document) -> str | None:
 
 def to_match(corpus: Corpus, i: int, j: int, al: Aligned) -> Match:
     """An aligned token passage pair as a ``Match`` in original character offsets."""
-    fa, fb = corpus.feats[i], corpus.feats[j]
+    (sa, ea), (sb, eb) = corpus.spans(i), corpus.spans(j)
     da, db = corpus.docs[i], corpus.docs[j]
-    pa = Passage(da.id, int(fa.starts[al.a0]), int(fa.ends[al.a1 - 1]))
-    pb = Passage(db.id, int(fb.starts[al.b0]), int(fb.ends[al.b1 - 1]))
+    pa = Passage(da.id, int(sa[al.a0]), int(ea[al.a1 - 1]))
+    pb = Passage(db.id, int(sb[al.b0]), int(eb[al.b1 - 1]))
     return Match(pa, pb, al.kind, round(al.jaccard, 4), round(al.containment, 4), source_side(da, db))
 
 
@@ -115,6 +124,7 @@ def find_pairs(docs: Iterable[Document], cfg: Config, progress: Progress | None 
         "rows": cands.rows,
         "windows": {c: int(len(t.doc)) for c, t in cands.tables.items()},
         "candidate_window_pairs": {c: s.pairs for c, s in cands.stats.items()},
+        "below_estimate": {c: s.below_estimate for c, s in cands.stats.items()},
         "dropped_buckets": {c: s.dropped_buckets for c, s in cands.stats.items()},
         "dropped_bucket_windows": {c: s.dropped_members for c, s in cands.stats.items()},
         "candidate_doc_pairs": len(pairs),

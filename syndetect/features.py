@@ -1,19 +1,22 @@
-"""What the engine keeps of a document: token offsets and hashes, nothing else.
+"""What the engine keeps of a document: token hashes and n-gram hashes, nothing else.
 
 Holding arrays instead of token strings keeps a 30,000-article corpus in a few hundred megabytes.
+Character offsets are not kept: ``token_spans`` recomputes them for the few documents that end up in
+a verified pair.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+import xxhash
 
 from syndetect.config import Config
 from syndetect.minhash import EMPTY
-from syndetect.normalize import tokenize
+from syndetect.normalize import tokenize, words
 from syndetect.records import Document
-from syndetect.shingle import fold32, ngram_hashes, token_hashes
+from syndetect.shingle import fold32, ngram_hashes
 from syndetect.stopwords import STOPWORDS
 
 
@@ -22,15 +25,12 @@ class Features:
     """Token-level features of one document.
 
     Attributes:
-        starts, ends: original-text offsets of each token (int32).
         tokens: 32-bit hash of each normalized token.
         content: True for content words (not stopwords, at least two letters): the order-free channel.
         grams: 32-bit hash of each word n-gram starting at each token (``len(tokens) - n + 1``).
         indexed: whether the document is long enough to enter the index.
     """
 
-    starts: np.ndarray
-    ends: np.ndarray
     tokens: np.ndarray
     content: np.ndarray
     grams: np.ndarray
@@ -45,29 +45,51 @@ class Features:
         return np.where(self.content, self.tokens, EMPTY)
 
 
-_STOP_HASHES: dict[int, np.ndarray] = {}
+@dataclass
+class Vocabulary:
+    """Token strings seen in a run, each hashed once (``xxh64`` of its UTF-8 bytes, seeded).
+
+    Ids are local to the run and never leave it; hashes are the stable values.
+    """
+
+    seed: int = 1
+    ids: dict[str, int] = field(default_factory=dict)
+    hashes: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=np.uint64))
+    content: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=bool))
+
+    def lookup(self, tokens: list[str]) -> np.ndarray:
+        """The id of every token, adding new ones."""
+        new = set(tokens).difference(self.ids)
+        if new:
+            start = len(self.ids)
+            need = start + len(new)
+            if need > len(self.hashes):
+                size = max(need, 2 * len(self.hashes))
+                self.hashes = np.resize(self.hashes, size)
+                self.content = np.resize(self.content, size)
+            for k, w in enumerate(sorted(new), start=start):
+                self.ids[w] = k
+                self.hashes[k] = xxhash.xxh64_intdigest(w.encode("utf-8"), self.seed)
+                self.content[k] = len(w) >= 2 and w not in STOPWORDS
+        return np.fromiter(map(self.ids.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
 
-def _stop_hashes(seed: int) -> np.ndarray:
-    if seed not in _STOP_HASHES:
-        _STOP_HASHES[seed] = np.unique(fold32(token_hashes(sorted(STOPWORDS), seed)))
-    return _STOP_HASHES[seed]
-
-
-def features(doc: Document, cfg: Config) -> Features:
-    """Tokenize, hash and shingle one document (pure)."""
-    toks = tokenize(doc.text, cfg.normalize, clitics=cfg.shingle.clitics)
-    h64 = token_hashes(toks.words, cfg.shingle.seed)
-    h32 = fold32(h64)
-    lengths = toks.ends - toks.starts
-    content = ~np.isin(h32, _stop_hashes(cfg.shingle.seed)) & (lengths >= 2)
-    grams = ngram_hashes(h64, cfg.shingle.ngram)
-    indexed = len(h32) >= max(cfg.read.min_tokens, cfg.shingle.ngram)
+def features(doc: Document, cfg: Config, vocab: Vocabulary | None = None) -> Features:
+    """Tokenize, hash and shingle one document (pure but for the shared vocabulary cache)."""
+    vocab = vocab if vocab is not None else Vocabulary(cfg.shingle.seed)
+    ids = vocab.lookup(words(doc.text, cfg.normalize, clitics=cfg.shingle.clitics))
+    h64 = vocab.hashes[ids]
     return Features(
-        starts=np.asarray(toks.starts, dtype=np.int32),
-        ends=np.asarray(toks.ends, dtype=np.int32),
-        tokens=h32,
-        content=content,
-        grams=grams,
-        indexed=indexed,
+        tokens=fold32(h64),
+        content=vocab.content[ids],
+        grams=ngram_hashes(h64, cfg.shingle.ngram),
+        indexed=len(ids) >= max(cfg.read.min_tokens, cfg.shingle.ngram),
     )
+
+
+def token_spans(doc: Document, cfg: Config, n_tokens: int) -> tuple[np.ndarray, np.ndarray]:
+    """The original-text start and end of every token (``n_tokens`` of them, checked)."""
+    toks = tokenize(doc.text, cfg.normalize, clitics=cfg.shingle.clitics)
+    if len(toks.starts) != n_tokens:
+        raise RuntimeError(f"{doc.id}: tokenize found {len(toks.starts)} tokens, words() {n_tokens}")
+    return toks.starts, toks.ends

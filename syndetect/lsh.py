@@ -62,6 +62,7 @@ class CandidateStats:
     dropped_buckets: int = 0
     dropped_members: int = 0
     pairs: int = 0
+    below_estimate: int = 0  # candidate pairs whose signature estimate fell under the floor
     dropped_examples: list[int] = field(default_factory=list)
 
 
@@ -93,19 +94,20 @@ def candidate_pairs(
         too_big = sizes > max_bucket
         stats.dropped_buckets += int(too_big.sum())
         stats.dropped_members += int(sizes[too_big].sum())
-        # Buckets of two: vectorised.
-        two = starts[sizes == 2]
-        if len(two):
-            out.append(np.stack([order[two], order[two + 1]], axis=1))
-        for s, z in zip(starts[(sizes > 2) & ~too_big], sizes[(sizes > 2) & ~too_big], strict=True):
-            members = order[s : s + z]
+        # Buckets grouped by size: all pairs of every bucket of size k in one step.
+        ok = multi & ~too_big
+        for z in np.unique(sizes[ok]).tolist():
+            first = starts[ok & (sizes == z)]
+            members = order[first[:, None] + np.arange(z)[None, :]]
             ii, jj = np.triu_indices(z, k=1)
-            out.append(np.stack([members[ii], members[jj]], axis=1))
+            x, y = members[:, ii].ravel().astype(np.int64), members[:, jj].ravel().astype(np.int64)
+            x, y = np.minimum(x, y), np.maximum(x, y)
+            diff = group[x] != group[y]
+            out.append(x[diff] * n + y[diff])
+        if len(out) > 16:  # keep the running list short: the same pair recurs in many bands
+            out = [np.unique(np.concatenate(out))]
     if not out:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.concatenate(out).astype(np.int64)
-    pairs.sort(axis=1)
-    pairs = pairs[group[pairs[:, 0]] != group[pairs[:, 1]]]
-    code = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    code = np.unique(np.concatenate(out))
     stats.pairs += len(code)
     return np.stack([code // n, code % n], axis=1)
