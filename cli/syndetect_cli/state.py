@@ -16,12 +16,20 @@ class UsageError(Exception):
     """Bad usage or bad input: printed as one line, exit status 2."""
 
 
+def fail(message: str):
+    """Print ``error: message`` on stderr and exit with status 2 (bad usage or bad input)."""
+    import typer
+
+    print(f"error: {message}", file=sys.stderr)
+    raise typer.Exit(2)
+
+
 def config() -> Config:
     """The configuration from --config and --profile."""
     try:
         return load_config(CONFIG_PATH, PROFILE)
     except ConfigError as err:
-        raise UsageError(str(err)) from err
+        fail(str(err))
 
 
 @contextmanager

@@ -120,7 +120,7 @@ def dedup_command(
     try:
         cfg = with_overrides(cfg, {"dedup": overrides})
     except ConfigError as err:
-        raise state.UsageError(str(err)) from err
+        state.fail(str(err))
     with state.errors():
         summary = write_dedup(docs, cfg, output, removed, rstats, progress_callback())
     state.say(
@@ -150,7 +150,7 @@ def demo_command(
 
     corpus = demo_corpus()
     if not corpus.exists():
-        raise state.UsageError(f"{corpus}: the demo corpus is missing (run from a checkout of syndetect)")
+        state.fail(f"{corpus}: the demo corpus is missing (run from a checkout of syndetect)")
     cfg, docs, rstats = _read([str(corpus)], False)
     with state.errors():
         result = run_demo(docs, cfg, Path(out), rstats, progress_callback())
