@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from syndetect_cli.app import _register, app
 from typer.testing import CliRunner
+
+from syndetect_cli.app import _register, app
 
 _register()
 runner = CliRunner()
