@@ -2,7 +2,8 @@
 
 The flat public API::
 
-    from syndetect import load_config, read_documents, find_pairs, clusters_of, normalize
+    from syndetect import load_config, read_documents, find_pairs, clusters_of
+    from syndetect.normalize import normalize, tokenize
 """
 
 from syndetect.config import Config, load_config, with_overrides
@@ -20,19 +21,13 @@ __all__ = [
     "clusters_of",
     "find_pairs",
     "load_config",
-    "normalize",
     "read_documents",
-    "tokenize",
     "with_overrides",
 ]
 
 
 def __getattr__(name: str):
     # Heavier modules load on first use, so `import syndetect` stays cheap.
-    if name in ("normalize", "tokenize"):
-        from syndetect import normalize as _n
-
-        return getattr(_n, name)
     if name == "find_pairs":
         from syndetect.engine import find_pairs
 
