@@ -28,7 +28,11 @@ def crawl(tmp_path_factory):
     docs = [json.loads(x) for x in DEMO.read_text(encoding="utf-8").splitlines()]
     # The unrelated stories become more pages of RT and BBC, so each site's chrome (navigation,
     # "اقرأ أيضاً" lists, footer) repeats across pages of one outlet, as in a real crawl.
-    for d, outlet in zip([d for d in docs if d["id"].startswith("other-")], ["rt-arabic", "rt-arabic", "bbc-arabic"]):
+    for d, outlet in zip(
+        [d for d in docs if d["id"].startswith("other-")],
+        ["rt-arabic", "rt-arabic", "bbc-arabic"],
+        strict=True,
+    ):
         d["outlet"] = outlet
         d.pop("url", None)
     built = build_demo_warc(tmp / "crawl.warc.gz", docs)
@@ -38,12 +42,16 @@ def crawl(tmp_path_factory):
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
     runner = CliRunner()
     out_warc, out_jsonl = tmp / "warc_pairs.jsonl", tmp / "jsonl_pairs.jsonl"
-    r1 = runner.invoke(app, ["--quiet", "--config", str(config), "pairs", str(built.path), "-o", str(out_warc)])
+    r1 = runner.invoke(
+        app, ["--quiet", "--config", str(config), "pairs", str(built.path), "-o", str(out_warc)]
+    )
     assert r1.exit_code == 0, r1.output
     r2 = runner.invoke(app, ["--quiet", "pairs", str(DEMO), "-o", str(out_jsonl)])
     assert r2.exit_code == 0, r2.output
     extracted = tmp / "docs.jsonl"
-    r3 = runner.invoke(app, ["--quiet", "--config", str(config), "extract", str(built.path), "-o", str(extracted)])
+    r3 = runner.invoke(
+        app, ["--quiet", "--config", str(config), "extract", str(built.path), "-o", str(extracted)]
+    )
     assert r3.exit_code == 0, r3.output
     pages = {json.loads(x)["id"]: json.loads(x) for x in extracted.read_text(encoding="utf-8").splitlines()}
     by_input = {d["id"]: d for d in docs}
