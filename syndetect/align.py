@@ -113,54 +113,79 @@ def _trim(f: Features, lo: int, hi: int, other: set[int]) -> tuple[int, int] | N
     return lo + hit[0], lo + hit[-1] + 1
 
 
-def bag_passages(
-    fa: Features, fb: Features, seeds: list[tuple[int, int]], cfg: Config
-) -> list[tuple[int, int, int, int]]:
-    """Passages whose content words match regardless of order, grown from candidate window pairs."""
-    w, s = cfg.segment.window, cfg.segment.stride
+def dense_regions(hit: np.ndarray, content: np.ndarray, width: int, floor: float, least: int) -> list[tuple[int, int]]:
+    """Token ranges where most content words are hits: ``[lo, hi)`` with at least ``least`` content words.
+
+    A content word belongs to a region when, among the ``width`` content words around it, the share of
+    hits is at least ``floor``; regions are trimmed to their first and last hit.
+    """
+    pos = np.flatnonzero(content)
+    if len(pos) < least:
+        return []
+    h = hit[pos].astype(np.int32)
+    w = min(width, len(pos))
+    csum = np.concatenate(([0], np.cumsum(h)))
+    dens = (csum[w:] - csum[:-w]) / w  # density of the window starting at each content word
+    good = np.zeros(len(pos), dtype=bool)
+    for k in np.flatnonzero(dens >= floor).tolist():
+        good[k : k + w] = True
+    good &= h.astype(bool)
+    out = []
+    idx = np.flatnonzero(good)
+    if not len(idx):
+        return []
+    breaks = np.flatnonzero(np.diff(idx) > w // 2) + 1
+    for run in np.split(idx, breaks):
+        if len(run) >= least:
+            out.append((int(pos[run[0]]), int(pos[run[-1]]) + 1))
+    return out
+
+
+def bag_passages(fa: Features, fb: Features, cfg: Config) -> list[tuple[int, int, int, int]]:
+    """Passages whose content words match regardless of order (shuffled words and phrases, rewrites).
+
+    Content words of each document that the other has are hits; dense runs of hits on each side are
+    regions; a region pair whose content words are mostly contained in one another is a passage,
+    trimmed to the words they share.
+    """
     floor = cfg.verify.bag_containment
-    min_words = max(4, cfg.verify.min_tokens // 2)
-    na, nb = fa.n_tokens, fb.n_tokens
-    cache: dict[tuple[str, int], set[int]] = {}
-
-    def bag(side: str, start: int) -> set[int]:
-        key = (side, start)
-        if key not in cache:
-            f, n = (fa, na) if side == "a" else (fb, nb)
-            cache[key] = _window_bag(f, start, min(start + w, n))
-        return cache[key]
-
-    seen: set[tuple[int, int]] = set()
-    accepted: list[tuple[int, int]] = []
-    todo = [(p - p % s, q - q % s) for p, q in seeds]
-    while todo:
-        p, q = todo.pop()
-        if (p, q) in seen or p < 0 or q < 0 or p >= na or q >= nb:
-            continue
-        seen.add((p, q))
-        ba, bb = bag("a", p), bag("b", q)
-        small = min(len(ba), len(bb))
-        if small < min_words or len(ba & bb) / small < floor:
-            continue
-        accepted.append((p, q))
-        todo.extend([(p + s, q), (p, q + s), (p + s, q + s), (p - s, q), (p, q - s), (p - s, q - s)])
+    least = cfg.verify.bag_min_words
+    ta, tb = fa.tokens, fb.tokens
+    common = np.intersect1d(ta[fa.content], tb[fb.content])
+    if len(common) < least:
+        return []
+    hit_a = fa.content & np.isin(ta, common)
+    hit_b = fb.content & np.isin(tb, common)
+    width = cfg.segment.stride
     spans = []
-    for p, q in accepted:
-        ta = _trim(fa, p, min(p + w, na), bag("b", q))
-        tb = _trim(fb, q, min(q + w, nb), bag("a", p))
-        if ta and tb:
-            spans.append((ta[0], ta[1], tb[0], tb[1]))
+    for a0, a1 in dense_regions(hit_a, fa.content, width, floor, least):
+        bag_a = _window_bag(fa, a0, a1)
+        for b0, b1 in dense_regions(hit_b, fb.content, width, floor, least):
+            bag_b = _window_bag(fb, b0, b1)
+            shared = bag_a & bag_b
+            if len(shared) / min(len(bag_a), len(bag_b)) < floor:
+                continue
+            xa = _trim(fa, a0, a1, shared)
+            xb = _trim(fb, b0, b1, shared)
+            if xa and xb:
+                la, lb = xa[1] - xa[0], xb[1] - xb[0]
+                if max(la, lb) <= cfg.verify.bag_length_ratio * min(la, lb):
+                    spans.append((xa[0], xa[1], xb[0], xb[1]))
     return spans
 
 
-def merge_spans(spans: list[tuple[int, int, int, int]], gap: int) -> list[tuple[int, int, int, int]]:
-    """Merge passage pairs that overlap (or come within ``gap`` tokens) on both sides, until none do."""
+def merge_spans(
+    spans: list[tuple[int, int, int, int]], gap: int, gap_b: int | None = None
+) -> list[tuple[int, int, int, int]]:
+    """Merge passage pairs that overlap or come within ``gap`` tokens on side a and ``gap_b`` on side b
+    (default ``gap``), until none do. A larger ``gap_b`` joins phrases reordered inside one passage."""
+    gap_b = gap if gap_b is None else gap_b
     current = [list(x) for x in sorted(spans)]
     while True:
         out: list[list[int]] = []
         for a0, a1, b0, b1 in current:
             for m in out:
-                if a0 <= m[1] + gap and m[0] <= a1 + gap and b0 <= m[3] + gap and m[2] <= b1 + gap:
+                if a0 <= m[1] + gap and m[0] <= a1 + gap and b0 <= m[3] + gap_b and m[2] <= b1 + gap_b:
                     m[0], m[1], m[2], m[3] = min(m[0], a0), max(m[1], a1), min(m[2], b0), max(m[3], b1)
                     break
             else:
@@ -182,6 +207,39 @@ def _extends(bag: tuple[int, int, int, int], ordered: list[tuple[int, int, int, 
             if outside_a < least or outside_b < least:
                 return False
     return True
+
+
+def _overlaps(x: tuple[int, int, int, int], y: tuple[int, int, int, int]) -> bool:
+    return x[0] < y[1] and y[0] < x[1] and x[2] < y[3] and y[2] < x[3]
+
+
+def _covered(region: tuple[int, int, int, int], ordered: list[tuple[int, int, int, int]]) -> float:
+    """The share of a region's side-a tokens that verbatim passages overlapping it cover."""
+    a0, a1 = region[0], region[1]
+    spans = sorted((max(a0, o[0]), min(a1, o[1])) for o in ordered if _overlaps(o, region))
+    total, end = 0, a0
+    for s0, s1 in spans:
+        if s1 > end:
+            total += s1 - max(s0, end)
+            end = s1
+    return total / max(1, a1 - a0)
+
+
+def _cut(
+    region: tuple[int, int, int, int], apart: list[tuple[int, int, int, int]], least: int
+) -> list[tuple[int, int, int, int]]:
+    """The parts of an order-free region before, between and after the verbatim passages inside it."""
+    pieces = [region]
+    for o0, o1, p0, p1 in sorted(apart):
+        nxt = []
+        for a0, a1, b0, b1 in pieces:
+            if not (a0 < o1 and o0 < a1 and b0 < p1 and p0 < b1):
+                nxt.append((a0, a1, b0, b1))
+                continue
+            nxt.append((a0, min(a1, o0), b0, min(b1, p0)))
+            nxt.append((max(a0, o1), a1, max(b0, p1), b1))
+        pieces = [x for x in nxt if x[1] - x[0] >= least and x[3] - x[2] >= least]
+    return pieces
 
 
 def measure(fa: Features, fb: Features, a0: int, a1: int, b0: int, b1: int, n: int) -> tuple[float, float, float]:
@@ -210,13 +268,21 @@ def align_pair(fa: Features, fb: Features, bag_seeds: list[tuple[int, int]], cfg
     """Every verified passage pair between two documents, merged so one reused passage is one pair."""
     n = cfg.shingle.ngram
     v = cfg.verify
-    spans = merge_spans(ordered_passages(fa, fb, n, v.max_gap, v.min_seeds), v.max_gap)
-    if bag_seeds:
-        spans += [b for b in bag_passages(fa, fb, bag_seeds, cfg) if _extends(b, spans, 2 * v.min_tokens)]
+    ordered = merge_spans(ordered_passages(fa, fb, n, v.max_gap, v.min_seeds), v.max_gap)
+    bags = [b for b in bag_passages(fa, fb, cfg) if _extends(b, ordered, 2 * v.min_tokens)] if bag_seeds else []
+    # Long verbatim passages stay pairs of their own, even inside a rewritten region: the region is
+    # cut around them. Short ones (a reordered phrase) join the region they sit in.
+    # A region mostly made of verbatim passages (shuffled phrases) absorbs them all.
+    absorbing = [b for b in bags if _covered(b, ordered) >= 0.5]
+    inside = {o for o in ordered for b in absorbing if _overlaps(o, b)}
+    apart = [o for o in ordered if o not in inside and min(o[1] - o[0], o[3] - o[2]) >= v.keep_apart]
+    short = [o for o in ordered if o not in apart]
+    pieces = [p for b in bags for p in (_cut(b, apart, v.bag_min_words) if b not in absorbing else [b])]
+    spans = apart + merge_spans(short + pieces, v.max_gap, v.reorder_gap)
     if not spans:
         return []
     out = []
-    for a0, a1, b0, b1 in merge_spans(spans, v.max_gap):
+    for a0, a1, b0, b1 in sorted(spans):
         if min(a1 - a0, b1 - b0) < v.min_tokens:
             continue
         jac, cont, bag = measure(fa, fb, a0, a1, b0, b1, n)

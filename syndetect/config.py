@@ -85,7 +85,7 @@ class LSHConfig:
     rows: int = 0
     max_bucket: int = 200  # band buckets holding more windows than this are dropped (boilerplate)
     min_estimate: float = 0.2  # ordered channel: candidates whose MinHash estimate is lower are dropped
-    min_estimate_bag: float = 0.3  # the same for the order-free channel
+    min_estimate_bag: float = 0.15  # the same for the order-free channel (long shuffled copies estimate low)
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,11 @@ class VerifyConfig:
 
     min_jaccard: float = 0.15  # window pair, ordered shingles
     min_containment: float = 0.3
-    bag_containment: float = 0.6  # order-free channel: word-set containment of a window
+    bag_containment: float = 0.6  # order-free channel: share of content words found on the other side
+    bag_min_words: int = 12  # content words an order-free passage needs
+    reorder_gap: int = 40  # passages this close on side b (and max_gap on side a) are one reordered passage
+    keep_apart: int = 15  # verbatim passages this long stay pairs of their own inside a rewritten region
+    bag_length_ratio: float = 2.5  # order-free passages whose sides differ more in length are rejected
     min_tokens: int = 8  # shortest reported passage, in tokens
     max_gap: int = 6  # tokens skipped on either side when chaining seeds into one passage
     min_seeds: int = 3  # shared n-grams an ordered passage needs
