@@ -141,6 +141,16 @@ def dense_regions(hit: np.ndarray, content: np.ndarray, width: int, floor: float
     return out
 
 
+def _focus(f: Features, lo: int, hi: int, other: set[int], length: int) -> tuple[int, int] | None:
+    """The ``length``-token stretch of ``[lo, hi)`` holding most of the other side's words, trimmed."""
+    length = max(1, min(length, hi - lo))
+    toks, content = f.tokens[lo:hi].tolist(), f.content[lo:hi].tolist()
+    hits = np.array([c and t in other for t, c in zip(toks, content, strict=True)], dtype=np.int32)
+    csum = np.concatenate(([0], np.cumsum(hits)))
+    best = int(np.argmax(csum[length:] - csum[:-length]))
+    return _trim(f, lo + best, lo + best + length, other)
+
+
 def bag_passages(fa: Features, fb: Features, cfg: Config) -> list[tuple[int, int, int, int]]:
     """Passages whose content words match regardless of order (shuffled words and phrases, rewrites).
 
@@ -167,10 +177,17 @@ def bag_passages(fa: Features, fb: Features, cfg: Config) -> list[tuple[int, int
                 continue
             xa = _trim(fa, a0, a1, shared)
             xb = _trim(fb, b0, b1, shared)
+            if not (xa and xb):
+                continue
+            # A region much longer than its partner holds more than this passage: keep its densest part.
+            ratio = cfg.verify.bag_length_ratio
+            la, lb = xa[1] - xa[0], xb[1] - xb[0]
+            if la > ratio * lb:
+                xa = _focus(fa, xa[0], xa[1], bag_b, int(1.5 * lb))
+            elif lb > ratio * la:
+                xb = _focus(fb, xb[0], xb[1], bag_a, int(1.5 * la))
             if xa and xb:
-                la, lb = xa[1] - xa[0], xb[1] - xb[0]
-                if max(la, lb) <= cfg.verify.bag_length_ratio * min(la, lb):
-                    spans.append((xa[0], xa[1], xb[0], xb[1]))
+                spans.append((xa[0], xa[1], xb[0], xb[1]))
     return spans
 
 

@@ -3,6 +3,8 @@
 Two channels run side by side:
 - ``ordered``: word n-grams; finds verbatim and lightly edited copies.
 - ``bag``: content words regardless of order; finds word- and phrase-shuffled copies and rewrites.
+- ``bag_wide``: the same over windows ``segment.wide`` times longer: a long passage whose words were
+  shuffled shares few words with any one short window of its source, but most with a long one.
 
 A window covers ``segment.window`` positions every ``segment.stride`` positions; signatures are built
 from per-block minima (blocks of ``stride`` positions) so overlapping windows cost one pass.
@@ -20,7 +22,7 @@ from syndetect.features import Features
 from syndetect.lsh import CandidateStats, band_keys, candidate_pairs, choose_params
 from syndetect.minhash import EMPTY, block_minima, window_signatures
 
-CHANNELS = ("ordered", "bag")
+CHANNELS = ("ordered", "bag", "bag_wide")
 
 
 @dataclass
@@ -60,8 +62,9 @@ def window_table(
     feats: Sequence[Features], doc_ids: Sequence[int], channel: str, cfg: Config, bands: int, rows: int
 ) -> WindowTable:
     """Sign every window of the given documents in one channel and return their band keys."""
-    stride = cfg.segment.stride
-    span = max(1, round(cfg.segment.window / stride))
+    scale = cfg.segment.wide if channel == "bag_wide" else 1
+    stride = cfg.segment.stride * scale
+    span = max(1, round(cfg.segment.window * scale / stride))
     docs_out, first_out, keys_out, sigs_out = [], [], [], []
     batch_hashes: list[np.ndarray] = []
     batch_docs: list[int] = []

@@ -65,6 +65,7 @@ class SegmentConfig:
 
     window: int = 40  # tokens per window
     stride: int = 20  # tokens between window starts
+    wide: int = 4  # the bag_wide channel's windows and stride are this many times longer
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,8 @@ def find_pairs(docs: Iterable[Document], cfg: Config, progress: Progress | None 
         matches: list[Match] = []
         pairs = sorted(grouped)
         for k, (i, j) in enumerate(pairs):
-            seeds = grouped[(i, j)].get("bag", [])
+            by_channel = grouped[(i, j)]
+            seeds = by_channel.get("bag", []) + by_channel.get("bag_wide", [])
             for al in align_pair(corpus.feats[i], corpus.feats[j], seeds, cfg):
                 matches.append(to_match(corpus, i, j, al))
             if progress and k % 2000 == 0:
