@@ -255,6 +255,22 @@ NOT_COPIES = [
         ),
         "RT paraphrases Putin; Addiyar quotes a different (Kremlin-site) translation of the same words.",
     ),
+    (
+        "kremlin_readout_afp_bbc",
+        "shared source",
+        (
+            "afp-1",
+            "الرئيس الروسي فلاديمير بوتين بالعاهل السعودي الملك سلمان، وأطلعه على نتائج زيارة الرئيس السوري "
+            "بشار الأسد، بالأمس الى موسكو.",
+        ),
+        (
+            "bbc-1",
+            "السعودي الملك سلمان بن عبدالعزيز.\n\nوأطلع الرئيس بوتين الزعيمين على \"نتائج زيارة الرئيس الأسد الى موسكو",
+        ),
+        "Both report the Kremlin's readout of Putin's call to King Salman in nearly the same words "
+        "('نتائج زيارة الرئيس الأسد الى موسكو'); BBC may have drawn on the AFP wire. An order-free "
+        "detector pairs them as a rewrite.",
+    ),
 ]
 
 
