@@ -16,6 +16,7 @@ from syndetect.candidates import doc_pair_windows, find_candidates
 from syndetect.config import Config
 from syndetect.features import Features, Vocabulary, features, token_spans
 from syndetect.minhash import scheme_info
+from syndetect.normalize import UNICODE_VERSION
 from syndetect.records import Document, Match, Passage
 from syndetect.shingle import HASH_NAME
 
@@ -132,6 +133,7 @@ def find_pairs(docs: Iterable[Document], cfg: Config, progress: Progress | None 
         "verified_pairs": len(matches),
         "kinds": {k: sum(m.kind == k for m in matches) for k in ("exact", "near", "rewrite")},
         "scheme": info.__dict__,
+        "normalizer": {"version": cfg.normalize.version, "unicode": UNICODE_VERSION},
         "seconds": {
             "features": round(t1 - t0, 3),
             "candidates": round(t2 - t1, 3),

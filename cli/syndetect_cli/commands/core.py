@@ -107,8 +107,10 @@ def dedup_command(
     keep: str = typer.Option(None, "--keep", help="earliest (default) or longest."),
     skip_invalid: SkipInvalid = False,
 ) -> None:
-    """The corpus with duplicates removed: one survivor per group of near-duplicate documents, or
-    (--level passage) repeated passages cut out of later documents.
+    """The corpus with duplicates removed (one survivor per group, or repeated passages cut out).
+
+    Document level: one survivor per group of near-duplicate documents. Passage level: repeated
+    passages cut out of later documents.
 
     Example: syndetect dedup crawl.jsonl.gz -o kept.jsonl --removed removed.jsonl --keep earliest
     """
@@ -140,8 +142,9 @@ def demo_corpus() -> Path:
 def demo_command(
     out: str = typer.Option("out/demo", "--out", help="Directory for every output."),
 ) -> None:
-    """The whole pipeline on the bundled corpus (data/demo.jsonl): writes every output into --out and
-    prints a summary.
+    """The whole pipeline on the bundled corpus (data/demo.jsonl), with a summary.
+
+    Writes every output into --out.
 
     Example: syndetect demo --out out/demo
     """
