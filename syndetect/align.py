@@ -151,7 +151,9 @@ def _focus(f: Features, lo: int, hi: int, other: set[int], length: int) -> tuple
     return _trim(f, lo + best, lo + best + length, other)
 
 
-def bag_passages(fa: Features, fb: Features, cfg: Config) -> list[tuple[int, int, int, int]]:
+def bag_passages(
+    fa: Features, fb: Features, cfg: Config, seeds: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int, int, int]]:
     """Passages whose content words match regardless of order (shuffled words and phrases, rewrites).
 
     Content words of each document that the other has are hits; dense runs of hits on each side are
@@ -286,7 +288,7 @@ def align_pair(fa: Features, fb: Features, bag_seeds: list[tuple[int, int]], cfg
     n = cfg.shingle.ngram
     v = cfg.verify
     ordered = merge_spans(ordered_passages(fa, fb, n, v.max_gap, v.min_seeds), v.max_gap)
-    bags = [b for b in bag_passages(fa, fb, cfg) if _extends(b, ordered, 2 * v.min_tokens)] if bag_seeds else []
+    bags = [b for b in bag_passages(fa, fb, cfg, bag_seeds) if _extends(b, ordered, 2 * v.min_tokens)] if bag_seeds else []
     # Long verbatim passages stay pairs of their own, even inside a rewritten region: the region is
     # cut around them. Short ones (a reordered phrase) join the region they sit in.
     # A region mostly made of verbatim passages (shuffled phrases) absorbs them all.

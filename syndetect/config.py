@@ -156,11 +156,10 @@ PROFILES: dict[str, dict[str, Any]] = {
         "lsh": {"threshold": 0.5},
         "verify": {"min_tokens": 20},
     },
-    # Edited and reordered copies: smaller shingles, more permissive order-free channel.
+    # Edited, shuffled and paraphrased copies of whole passages (plagiarism-style reuse): passages
+    # shorter than 16 tokens (a shared name chain, a common quotation) are not reported.
     "rewrites": {
-        "shingle": {"ngram": 2},
-        "lsh": {"threshold": 0.2},
-        "verify": {"bag_containment": 0.5, "max_gap": 10},
+        "verify": {"min_tokens": 16},
     },
 }
 
