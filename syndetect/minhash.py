@@ -66,34 +66,37 @@ def fmix32(h: np.ndarray) -> np.ndarray:
 
 
 def block_minima(
-    hashes: np.ndarray, block_starts: np.ndarray, num_perm: int, seed: int, chunk: int = 1 << 15
+    hashes: np.ndarray, block_starts: np.ndarray, num_perm: int, seed: int, chunk: int = 1 << 13
 ) -> np.ndarray:
     """The MinHash of each block of consecutive hashes: ``(len(block_starts), num_perm)`` uint32.
 
     Blocks are ``hashes[block_starts[i]:block_starts[i+1]]`` (the last runs to the end) and must be
     non-empty. Values equal to ``EMPTY`` in ``hashes`` are masked out (a block of only those stays EMPTY).
+    Permuted values are laid out ``(num_perm, positions)`` and reduced along the contiguous axis, in
+    chunks of about ``chunk`` positions (a few MB: cache-sized).
     """
     a, b = permutations(num_perm, seed)
-    out = np.empty((len(block_starts), num_perm), dtype=np.uint32)
-    if len(block_starts) == 0:
-        return out
+    a, b = a[:, None], b[:, None]
+    nb = len(block_starts)
+    out = np.empty((num_perm, nb), dtype=np.uint32)
+    if nb == 0:
+        return out.T
     ends = np.append(block_starts[1:], len(hashes))
     masked = hashes == EMPTY
+    any_masked = bool(masked.any())
     mixed = fmix32(hashes.astype(np.uint32, copy=False))
-    # Process whole blocks in chunks of about `chunk` positions to bound memory.
     i = 0
-    nb = len(block_starts)
     while i < nb:
-        lo = block_starts[i]
-        j = int(np.searchsorted(ends, lo + chunk, side="right"))
-        j = max(j, i + 1)
-        hi = ends[j - 1]
-        phv = mixed[lo:hi, None] * a[None, :] + b[None, :]
-        if masked[lo:hi].any():
-            phv[masked[lo:hi]] = EMPTY
-        out[i:j] = np.minimum.reduceat(phv, block_starts[i:j] - lo, axis=0)
+        lo = int(block_starts[i])
+        j = max(int(np.searchsorted(ends, lo + chunk, side="right")), i + 1)
+        hi = int(ends[j - 1])
+        phv = a * mixed[None, lo:hi]
+        phv += b
+        if any_masked and masked[lo:hi].any():
+            phv[:, masked[lo:hi]] = EMPTY
+        out[:, i:j] = np.minimum.reduceat(phv, block_starts[i:j] - lo, axis=1)
         i = j
-    return out
+    return np.ascontiguousarray(out.T)
 
 
 def signature(hashes: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
