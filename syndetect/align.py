@@ -151,9 +151,7 @@ def _focus(f: Features, lo: int, hi: int, other: set[int], length: int) -> tuple
     return _trim(f, lo + best, lo + best + length, other)
 
 
-def bag_passages(
-    fa: Features, fb: Features, cfg: Config, seeds: list[tuple[int, int]] | None = None
-) -> list[tuple[int, int, int, int]]:
+def bag_passages(fa: Features, fb: Features, cfg: Config) -> list[tuple[int, int, int, int]]:
     """Passages whose content words match regardless of order (shuffled words and phrases, rewrites).
 
     Content words of each document that the other has are hits; dense runs of hits on each side are
@@ -283,12 +281,12 @@ def kind_of(fa: Features, fb: Features, a0: int, a1: int, b0: int, b1: int, jacc
     return "near" if jaccard >= cfg.verify.near_jaccard else "rewrite"
 
 
-def align_pair(fa: Features, fb: Features, bag_seeds: list[tuple[int, int]], cfg: Config) -> list[Aligned]:
+def align_pair(fa: Features, fb: Features, order_free: bool, cfg: Config) -> list[Aligned]:
     """Every verified passage pair between two documents, merged so one reused passage is one pair."""
     n = cfg.shingle.ngram
     v = cfg.verify
     ordered = merge_spans(ordered_passages(fa, fb, n, v.max_gap, v.min_seeds), v.max_gap)
-    bags = [b for b in bag_passages(fa, fb, cfg, bag_seeds) if _extends(b, ordered, 2 * v.min_tokens)] if bag_seeds else []
+    bags = [b for b in bag_passages(fa, fb, cfg) if _extends(b, ordered, 2 * v.min_tokens)] if order_free else []
     # Long verbatim passages stay pairs of their own, even inside a rewritten region: the region is
     # cut around them. Short ones (a reordered phrase) join the region they sit in.
     # A region mostly made of verbatim passages (shuffled phrases) absorbs them all.

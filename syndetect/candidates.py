@@ -19,7 +19,7 @@ import numpy as np
 
 from syndetect.config import Config
 from syndetect.features import Features
-from syndetect.lsh import CandidateStats, band_keys, candidate_pairs, choose_params
+from syndetect.lsh import CandidateStats, band_keys, candidate_pairs, choose_params, sorted_unique
 from syndetect.minhash import EMPTY, block_minima, window_signatures
 
 CHANNELS = ("ordered", "bag", "bag_wide")
@@ -123,8 +123,9 @@ def estimate(sigs: np.ndarray, pairs: np.ndarray, chunk: int = 1 << 16) -> np.nd
     return out
 
 
-def find_candidates(feats: Sequence[Features], cfg: Config, channels: Sequence[str] = CHANNELS) -> CandidateResult:
-    """Candidate window pairs of every indexed document, per channel."""
+def find_candidates(feats: Sequence[Features], cfg: Config, channels: Sequence[str] | None = None) -> CandidateResult:
+    """Candidate window pairs of every indexed document, per channel (``lsh.channels`` by default)."""
+    channels = cfg.lsh.channels if channels is None else channels
     bands, rows = banding(cfg)
     doc_ids = [i for i, f in enumerate(feats) if f.indexed]
     result = CandidateResult(pairs={}, tables={}, bands=bands, rows=rows)
@@ -138,13 +139,35 @@ def find_candidates(feats: Sequence[Features], cfg: Config, channels: Sequence[s
         stats.below_estimate = int((est < floor).sum())
         result.pairs[channel] = pairs[est >= floor]
         table.sigs = table.sigs[:0]  # no longer needed: free the memory
+        table.keys = table.keys[:0]  # no longer needed either
         result.tables[channel] = table
         result.stats[channel] = stats
     return result
 
 
+def doc_pairs(result: CandidateResult, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate document pairs ``(i, j)``, ``i < j``, sorted, and whether an order-free channel proposed
+    each (only then is the order-free aligner run). Plain arrays: a few bytes per pair."""
+    codes, bag_codes = [], []
+    for channel, pairs in result.pairs.items():
+        t = result.tables[channel]
+        if not len(pairs):
+            continue
+        da, db = t.doc[pairs[:, 0]].astype(np.int64), t.doc[pairs[:, 1]].astype(np.int64)
+        c = sorted_unique(np.minimum(da, db) * n_docs + np.maximum(da, db))
+        codes.append(c)
+        if channel != "ordered":
+            bag_codes.append(c)
+    if not codes:
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=bool)
+    all_codes = sorted_unique(np.concatenate(codes))
+    bag = np.isin(all_codes, np.concatenate(bag_codes)) if bag_codes else np.zeros(len(all_codes), bool)
+    return np.stack([all_codes // n_docs, all_codes % n_docs], axis=1), bag
+
+
 def doc_pair_windows(result: CandidateResult) -> dict[tuple[int, int], dict[str, list[tuple[int, int]]]]:
-    """Candidate window pairs grouped by document pair ``(i, j)``, ``i < j``, as first positions."""
+    """Candidate window pairs grouped by document pair ``(i, j)``, ``i < j``, as first positions
+    (for diagnostics: a dict of lists, heavy on a large corpus)."""
     grouped: dict[tuple[int, int], dict[str, list[tuple[int, int]]]] = {}
     for channel, pairs in result.pairs.items():
         t = result.tables[channel]

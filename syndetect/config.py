@@ -86,6 +86,7 @@ class LSHConfig:
     rows: int = 0
     max_bucket: int = 200  # band buckets holding more windows than this are dropped (boilerplate)
     min_estimate: float = 0.2  # ordered channel: candidates whose MinHash estimate is lower are dropped
+    channels: tuple[str, ...] = ("ordered", "bag")  # add "bag_wide" for long shuffled copies
     min_estimate_bag: float = 0.15  # the same for the order-free channel (long shuffled copies estimate low)
 
 
@@ -159,6 +160,7 @@ PROFILES: dict[str, dict[str, Any]] = {
     # Edited, shuffled and paraphrased copies of whole passages (plagiarism-style reuse): passages
     # shorter than 16 tokens (a shared name chain, a common quotation) are not reported.
     "rewrites": {
+        "lsh": {"channels": ["ordered", "bag", "bag_wide"]},
         "verify": {"min_tokens": 16},
     },
 }
@@ -188,6 +190,10 @@ def _merge(obj: Any, overrides: dict[str, Any], where: str) -> Any:
                 if not isinstance(value, int | float) or isinstance(value, bool):
                     raise ConfigError(f"{where}.{key}: expected a number, got {value!r}")
                 value = type(current)(value)
+            if isinstance(current, tuple):
+                if not isinstance(value, list | tuple) or not all(isinstance(x, str) for x in value):
+                    raise ConfigError(f"{where}.{key}: expected a list of names, got {value!r}")
+                value = tuple(value)
             changes[key] = value
     return dataclasses.replace(obj, **changes)
 
@@ -210,6 +216,9 @@ def _validate(cfg: Config) -> Config:
         raise ConfigError(f"lsh.threshold={cfg.lsh.threshold}: must be between 0 and 1")
     if cfg.segment.stride < 1 or cfg.segment.window < cfg.shingle.ngram:
         raise ConfigError("segment.window must be at least shingle.ngram and segment.stride at least 1")
+    unknown = set(cfg.lsh.channels) - {"ordered", "bag", "bag_wide"}
+    if unknown or not cfg.lsh.channels:
+        raise ConfigError(f"lsh.channels={list(cfg.lsh.channels)}: choose from ordered, bag, bag_wide")
     if cfg.dedup.keep not in ("earliest", "longest"):
         raise ConfigError(f"dedup.keep={cfg.dedup.keep!r}: use 'earliest' or 'longest'")
     if cfg.dedup.level not in ("document", "passage"):

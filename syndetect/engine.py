@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from syndetect.align import Aligned, align_pair
-from syndetect.candidates import doc_pair_windows, find_candidates
+from syndetect.candidates import doc_pairs, find_candidates
 from syndetect.config import Config
 from syndetect.features import Features, Vocabulary, features, token_spans
 from syndetect.minhash import scheme_info
@@ -99,14 +99,11 @@ def find_pairs(docs: Iterable[Document], cfg: Config, progress: Progress | None 
         corpus = prepare(docs, cfg, progress)
         t1 = time.perf_counter()
         cands = find_candidates(corpus.feats, cfg)
-        grouped = doc_pair_windows(cands)
+        pairs, bag = doc_pairs(cands, len(corpus.docs))
         t2 = time.perf_counter()
         matches: list[Match] = []
-        pairs = sorted(grouped)
-        for k, (i, j) in enumerate(pairs):
-            by_channel = grouped[(i, j)]
-            seeds = by_channel.get("bag", []) + by_channel.get("bag_wide", [])
-            for al in align_pair(corpus.feats[i], corpus.feats[j], seeds, cfg):
+        for k, ((i, j), with_bag) in enumerate(zip(pairs.tolist(), bag.tolist(), strict=True)):
+            for al in align_pair(corpus.feats[i], corpus.feats[j], with_bag, cfg):
                 matches.append(to_match(corpus, i, j, al))
             if progress and k % 2000 == 0:
                 progress("verify", k, len(pairs))
