@@ -16,9 +16,14 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/syndetect demo --out out/demo
 
+SHARED_DATA := ../shared/data
+
 test: $(STAMP)
+	@bash scripts/ensure-chromium.sh
 	$(VENV)/bin/ruff check syndetect cli tests benchmarks
+	@test -d $(SHARED_DATA)/exara || echo "!!! QUALITY GATE DID NOT RUN: $(SHARED_DATA)/exara is missing (tests/test_quality_gate.py skipped) !!!"
 	$(VENV)/bin/python -m pytest syndetect tests
+	@test -d $(SHARED_DATA)/exara || echo "!!! QUALITY GATE DID NOT RUN: $(SHARED_DATA)/exara is missing !!!"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check syndetect cli tests benchmarks

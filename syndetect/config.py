@@ -87,7 +87,7 @@ class LSHConfig:
     max_bucket: int = 200  # band buckets holding more windows than this are dropped (boilerplate)
     min_estimate: float = 0.2  # ordered channel: candidates whose MinHash estimate is lower are dropped
     channels: tuple[str, ...] = ("ordered", "bag")  # add "bag_wide" for long shuffled copies
-    min_estimate_bag: float = 0.15  # the same for the order-free channel (long shuffled copies estimate low)
+    min_estimate_bag: float = 0.3  # the same for the order-free channels
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ PROFILES: dict[str, dict[str, Any]] = {
     # Edited, shuffled and paraphrased copies of whole passages (plagiarism-style reuse): passages
     # shorter than 16 tokens (a shared name chain, a common quotation) are not reported.
     "rewrites": {
-        "lsh": {"channels": ["ordered", "bag", "bag_wide"]},
+        "lsh": {"channels": ["ordered", "bag", "bag_wide"], "min_estimate_bag": 0.15},
         "verify": {"min_tokens": 16},
     },
 }
