@@ -140,7 +140,8 @@ class Config:
     dedup: DedupConfig = field(default_factory=DedupConfig)
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """The tree as JSON-native values (tuples become lists), as written beside every output."""
+        return json.loads(json.dumps(dataclasses.asdict(self)))
 
     def fingerprint(self) -> str:
         """A short stable hash of everything that changes results."""
