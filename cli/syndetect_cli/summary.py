@@ -24,13 +24,16 @@ def print_demo(result, out: Path) -> None:
         f"{st['clusters']} clusters, {st['removed_passages']} repeated passages cut"
     )
     table = Table(title="Verified pairs", show_lines=False)
-    for col in ("a", "span", "b", "span", "kind", "J", "C", "source", "passage (a)"):
-        table.add_column(col)
+    wide = console.width >= 120  # the passage column only where it fits
+    for col in ("a", "span", "b", "span", "kind", "J", "C", "source"):
+        table.add_column(col, no_wrap=True)
+    if wide:
+        table.add_column("passage (a)", no_wrap=True, overflow="ellipsis", max_width=40)
     for m in result.pairs.matches:
         table.add_row(
             m.a.doc, f"{m.a.start}-{m.a.end}", m.b.doc, f"{m.b.start}-{m.b.end}", m.kind,
             f"{m.jaccard:.2f}", f"{m.containment:.2f}", m.source or "-",
-            _snippet(docs[m.a.doc].text, m.a.start, m.a.end),
+            *([_snippet(docs[m.a.doc].text, m.a.start, m.a.end)] if wide else []),
         )
     console.print(table)
     table = Table(title="Provenance groups")
