@@ -10,8 +10,6 @@ words; each is the set of its word 3-grams (458 shingles, syndetect's default). 
   hashes of a batch of documents, one block per document (signing only).
 - ``syndetect hash + block_minima``: the same including hashing the words (``token_hashes``,
   ``ngram_hashes``) from word lists, i.e. from where datasketch starts.
-- ``proposed block_minima_t``: a prototype (below, not in the library) that computes the permuted
-  values as ``(num_perm, positions)`` and reduces along the contiguous last axis; identical output.
 
 Times are CPU seconds of this process (``time.process_time``), best of ``--repeat``, so that other load
 on the machine does not count; wall seconds are printed too. numpy's elementwise kernels are
@@ -53,41 +51,6 @@ def load(n_docs: int) -> list[list[str]]:
                 if len(out) == n_docs:
                     break
     return out
-
-
-def block_minima_t(
-    hashes: np.ndarray, block_starts: np.ndarray, num_perm: int, seed: int, chunk: int = 1 << 13
-) -> np.ndarray:
-    """Prototype of a faster ``syndetect.minhash.block_minima`` with the same output.
-
-    The library computes ``phv`` as ``(positions, num_perm)`` and runs ``np.minimum.reduceat`` along
-    axis 0, which strides across rows; here ``phv`` is ``(num_perm, positions)``, reduced along the
-    contiguous axis 1, in chunks of about 8,192 positions (4 MB of uint32, cache-sized), in place.
-    """
-    from syndetect.minhash import EMPTY, fmix32, permutations
-
-    a, b = permutations(num_perm, seed)
-    a, b = a[:, None], b[:, None]
-    nb = len(block_starts)
-    out = np.empty((num_perm, nb), dtype=np.uint32)
-    if nb == 0:
-        return out.T
-    ends = np.append(block_starts[1:], len(hashes))
-    masked = hashes == EMPTY
-    any_masked = bool(masked.any())
-    mixed = fmix32(hashes.astype(np.uint32, copy=False))
-    i = 0
-    while i < nb:
-        lo = int(block_starts[i])
-        j = max(int(np.searchsorted(ends, lo + chunk, side="right")), i + 1)
-        hi = int(ends[j - 1])
-        phv = a * mixed[None, lo:hi]
-        phv += b
-        if any_masked and masked[lo:hi].any():
-            phv[:, masked[lo:hi]] = EMPTY
-        out[:, i:j] = np.minimum.reduceat(phv, block_starts[i:j] - lo, axis=1)
-        i = j
-    return np.ascontiguousarray(out.T)
 
 
 def timed(fn, repeat: int) -> tuple[float, float, object]:
@@ -169,13 +132,8 @@ def main() -> None:
     for chunk in chunks:
         cpu, wall, sig = timed(lambda c=chunk: block_minima(flat, starts, P, S, chunk=c), args.repeat)
         add(f"syndetect `block_minima`, chunk={chunk}", cpu, wall, n)
-        if chunk == 1 << 15:
+        if chunk == 1 << 13:
             default_cpu = cpu
-
-    for chunk in (1 << 12, 1 << 13, 1 << 14):
-        cpu, wall, sig_t = timed(lambda c=chunk: block_minima_t(flat, starts, P, S, chunk=c), args.repeat)
-        add(f"proposed `block_minima_t` (transposed), chunk={chunk}", cpu, wall, n)
-        assert np.array_equal(sig_t, block_minima(flat, starts, P, S))
 
     def hash_and_sign():
         g = [ngram_hashes(token_hashes(d, S), NGRAM) for d in docs]
@@ -183,13 +141,6 @@ def main() -> None:
 
     cpu, wall, sig2 = timed(hash_and_sign, args.repeat)
     add("syndetect `token_hashes` + `ngram_hashes` + `block_minima`", cpu, wall, n)
-
-    def hash_and_sign_t():
-        g = [ngram_hashes(token_hashes(d, S), NGRAM) for d in docs]
-        return block_minima_t(np.concatenate(g), starts, P, S)
-
-    cpu, wall, _ = timed(hash_and_sign_t, args.repeat)
-    add("`token_hashes` + `ngram_hashes` + proposed `block_minima_t`", cpu, wall, n)
 
     # Equality with datasketch: the same n-gram hash given to datasketch as its hashfunc.
     ref = MinHash.bulk(
@@ -209,8 +160,7 @@ def main() -> None:
         print(f"| {name:<{width}} | {c:>18,.0f} | {w:>19,.0f} |")
     print(f"\nsyndetect signatures equal datasketch's (affine32, hashfunc=ngram_hash32) on 50 docs: {same}")
     if default_cpu:
-        print(f"syndetect default chunk (32768): {n / default_cpu:,.0f} signatures/s; target >= 15,000")
-    print("proposed block_minima_t output equals block_minima's: True (asserted)")
+        print(f"syndetect default chunk (8192): {n / default_cpu:,.0f} signatures/s; target >= 15,000")
 
 
 if __name__ == "__main__":
