@@ -135,6 +135,9 @@ def connected_components(n: int, edges: list[tuple[int, int, float, int]]) -> li
     return [sorted(c) for c in sorted(comps.values(), key=min)]
 
 
+ENCLOSED_SHARE = 0.75  # a node is inside a longer copy when this much of it lies within it
+
+
 def enclosing_copies(
     graph: SpanGraph,
     matches: list[Match],
@@ -146,7 +149,8 @@ def enclosing_copies(
 
     When a passage P of document D is a copy of a passage Q of document E (a verified pair with high
     containment and similar lengths: an aggregator's section and the outlet article it reprints), every
-    smaller node x of D inside P has its counterpart in Q, at the same relative position. Returns
+    smaller node x of D inside P (at least ``ENCLOSED_SHARE`` of it) has its counterpart in Q, at the
+    same relative position. Returns
 
     - ``enclosing``: node x -> the documents E it is so enclosed by (tightest enclosing copy first);
     - ``implied``: ``(x, y)`` for every node y of E that nearly coincides (interval Jaccard at least
@@ -183,7 +187,8 @@ def enclosing_copies(
                 x = graph.nodes[k]
                 if x.start >= big.end:
                     break
-                if x.end > big.end or x.length >= 0.9 * big.length:
+                inside = min(x.end, big.end) - max(x.start, big.start)
+                if inside < ENCLOSED_SHARE * x.length or x.length >= 0.9 * big.length:
                     continue
                 found[k].append((big.length, other.doc))
                 ps = other.start + (x.start - big.start) * ratio
