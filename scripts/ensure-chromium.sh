@@ -11,6 +11,6 @@ if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
   exit 0
 fi
 echo "installing Debian's chromium for the report's browser test..." >&2
-(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null) \
   || echo "note: apt-get install chromium failed; the browser test will be skipped" >&2
 exit 0

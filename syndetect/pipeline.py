@@ -37,7 +37,8 @@ def write_pairs(docs: list[Document], cfg: Config, out: str, rstats: Any = None,
     """Detect and write ``pairs.jsonl``; returns the statistics."""
     result = find_pairs(docs, cfg, progress)
     by_id = {d.id: d for d in result.corpus.docs}
-    write_jsonl(out, (match_json(m, by_id) for m in result.matches))
+    matches = with_sources(result.matches, by_id, provenance_config(cfg))  # the full direction rule
+    write_jsonl(out, (match_json(m, by_id) for m in matches))
     stats = _stats(rstats, result.stats)
     write_run_metadata(out, cfg, stats)
     return stats
@@ -58,7 +59,8 @@ def write_clusters(
     stats = _stats(rstats, result.stats)
     stats["clusters"] = len(clusters)
     if pairs_out:
-        write_jsonl(pairs_out, (match_json(m, by_id) for m in result.matches))
+        matches = with_sources(result.matches, by_id, provenance_config(cfg))
+        write_jsonl(pairs_out, (match_json(m, by_id) for m in matches))
         write_run_metadata(pairs_out, cfg, stats)
     write_jsonl(out, (cluster_json(c, by_id) for c in clusters))
     write_run_metadata(out, cfg, stats)
