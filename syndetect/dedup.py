@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from syndetect.cluster import UnionFind
-from syndetect.provenance import time_key
+from syndetect.provenance import time_key, union_length
 from syndetect.records import Cluster, Document, Match, Passage
 
 
@@ -22,21 +22,6 @@ from syndetect.records import Cluster, Document, Match, Passage
 class DedupResult:
     kept: list[Document]
     removed: list[dict[str, Any]]
-
-
-def union_length(spans: list[tuple[int, int]]) -> int:
-    """Characters covered by a set of intervals.
-
-    >>> union_length([(0, 10), (5, 15), (20, 25)])
-    20
-    """
-    total, end = 0, -1
-    for s, e in sorted(spans):
-        if e <= end:
-            continue
-        total += e - max(s, end)
-        end = e
-    return total
 
 
 def _text_length(doc: Document) -> int:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from syndetect.attribution import agency_name
+from syndetect.provenance import union_length
 from syndetect.records import Cluster, Document, Member
 
 UPSTREAM = "upstream:"
@@ -86,16 +87,6 @@ def reused_members(c: Cluster) -> list[Member]:
         return list(c.members)
     origin_doc = c.origin.doc if c.origin else None
     return [m for m in c.members if m.parent is not None and m.passage.doc != origin_doc]
-
-
-def _union(spans: list[tuple[int, int]]) -> int:
-    total, end = 0, -1
-    for s, e in sorted(spans):
-        if e <= end:
-            continue
-        total += e - max(s, end)
-        end = e
-    return total
 
 
 def _quantiles(values: list[float]) -> tuple[float, float, float]:
@@ -230,8 +221,8 @@ def report_data(
     for doc_id in sorted(set(reused_spans) | set(origin_spans)):
         d = by_id[doc_id]
         length = max(1, len(d.text.strip()))
-        reused = _union(reused_spans.get(doc_id, []))
-        given = _union(origin_spans.get(doc_id, []))
+        reused = union_length(reused_spans.get(doc_id, []))
+        given = union_length(origin_spans.get(doc_id, []))
         documents.append(
             {
                 "doc": d.id,
