@@ -24,12 +24,10 @@ whitespace collapsed, found word for word in 2 to 8 documents). Each unordered p
 
 Times: wall seconds per stage (``result.stats["seconds"]``) and CPU seconds per process; on a shared
 machine the CPU figures are the comparable ones. A table splits syndetect's CPU time by library
-function. ``--proposed`` adds a third run with the speed-ups proposed for the library patched in
-(``apply_proposed``) and checks that it reports exactly the same matches.
+function.
 
 Example:
     .venv/bin/python benchmarks/bench_pairs.py --limit 3000
-    .venv/bin/python benchmarks/bench_pairs.py --proposed      # full corpus, with the proposed speed-ups
     .venv/bin/python benchmarks/bench_pairs.py --misses 40     # full corpus, print 40 missed paragraphs
 """
 
@@ -76,127 +74,6 @@ def cpu_seconds() -> float:
 # ------------------------------------------------------------------------------------------ workers
 
 
-def sorted_unique(x):
-    """``np.unique(x)`` of a 1-d integer array by sorting: numpy 2.3+ routes ``np.unique`` through a hash
-    table, measured 30-100x slower here on high-cardinality int64 (1M values: 1.3 s vs 0.024 s)."""
-    import numpy as np
-
-    x = np.sort(x)
-    if len(x) < 2:
-        return x
-    keep = np.empty(len(x), dtype=bool)
-    keep[0] = True
-    np.not_equal(x[1:], x[:-1], out=keep[1:])
-    return x[keep]
-
-
-def candidate_pairs_fast(keys, group, max_bucket, stats=None):
-    """``syndetect.lsh.candidate_pairs`` with sort-based unique and unstable argsort; same output."""
-    import numpy as np
-
-    from syndetect.lsh import CandidateStats
-
-    stats = stats if stats is not None else CandidateStats()
-    n = keys.shape[0]
-    out = []
-    for band in range(keys.shape[1]):
-        k = keys[:, band]
-        order = np.argsort(k)  # grouping equal keys needs no stable order: pairs are normalised below
-        ks = k[order]
-        bounds = np.flatnonzero(ks[1:] != ks[:-1]) + 1
-        starts = np.concatenate(([0], bounds))
-        sizes = np.diff(np.concatenate((starts, [n])))
-        multi = sizes >= 2
-        stats.buckets += int(multi.sum())
-        too_big = sizes > max_bucket
-        stats.dropped_buckets += int(too_big.sum())
-        stats.dropped_members += int(sizes[too_big].sum())
-        ok = multi & ~too_big
-        for z in np.unique(sizes[ok]).tolist():
-            first = starts[ok & (sizes == z)]
-            members = order[first[:, None] + np.arange(z)[None, :]]
-            ii, jj = np.triu_indices(z, k=1)
-            x, y = members[:, ii].ravel().astype(np.int64), members[:, jj].ravel().astype(np.int64)
-            x, y = np.minimum(x, y), np.maximum(x, y)
-            diff = group[x] != group[y]
-            out.append(x[diff] * n + y[diff])
-        if len(out) > 16:
-            out = [sorted_unique(np.concatenate(out))]
-    if not out:
-        return np.empty((0, 2), dtype=np.int64)
-    code = sorted_unique(np.concatenate(out))
-    stats.pairs += len(code)
-    return np.stack([code // n, code % n], axis=1)
-
-
-def _in_sorted(a, s):
-    """For each value of ``a``, whether it is in the sorted unique array ``s``."""
-    import numpy as np
-
-    if len(s) == 0:
-        return np.zeros(len(a), dtype=bool)
-    idx = np.searchsorted(s, a)
-    idx[idx == len(s)] = 0
-    return s[idx] == a
-
-
-def sorted_set_numpy():
-    """A stand-in for ``numpy`` in ``syndetect.align`` whose ``unique``, ``isin`` and ``intersect1d`` on 1-d
-    integer arrays sort instead of going through numpy's hash table (same results)."""
-    import types
-
-    import numpy as np
-
-    class SortedSetNumpy(types.ModuleType):
-        def __getattr__(self, name):
-            return getattr(np, name)
-
-        @staticmethod
-        def unique(x, *args, **kw):
-            x = np.asarray(x)
-            if args or kw or x.ndim != 1 or x.dtype.kind not in "iu":
-                return np.unique(x, *args, **kw)
-            return sorted_unique(x)
-
-        @staticmethod
-        def isin(a, b, *args, **kw):
-            a, b = np.asarray(a), np.asarray(b)
-            if args or kw or a.dtype.kind not in "iu" or b.dtype.kind not in "iu":
-                return np.isin(a, b, *args, **kw)
-            return _in_sorted(a.ravel(), sorted_unique(b.ravel())).reshape(a.shape)
-
-        @staticmethod
-        def intersect1d(a, b, assume_unique=False, return_indices=False):
-            a, b = np.asarray(a), np.asarray(b)
-            if return_indices or a.dtype.kind not in "iu" or b.dtype.kind not in "iu":
-                return np.intersect1d(a, b, assume_unique, return_indices)
-            ua = np.sort(a) if assume_unique else sorted_unique(a)
-            ub = np.sort(b) if assume_unique else sorted_unique(b)
-            return ua[_in_sorted(ua, ub)]
-
-    return SortedSetNumpy("numpy_sorted_sets")
-
-
-def apply_proposed() -> list[str]:
-    """Patch the library in this worker with the prototypes proposed for it (same output, faster).
-
-    - ``block_minima``: ``bench_minhash.block_minima_t``, permuted values laid out ``(num_perm,
-      positions)`` and reduced along the contiguous axis (the library's layout reduces across rows).
-    - ``candidate_pairs``: ``candidate_pairs_fast``, sort-based unique instead of numpy's hash-based one.
-    - ``syndetect.align``'s ``np.unique`` / ``np.isin`` / ``np.intersect1d``: sort-based (``sorted_set_numpy``).
-    """
-    import syndetect.align
-    import syndetect.candidates
-
-    sys.path.insert(0, str(HERE))
-    from bench_minhash import block_minima_t
-
-    syndetect.candidates.block_minima = block_minima_t
-    syndetect.candidates.candidate_pairs = candidate_pairs_fast
-    syndetect.align.np = sorted_set_numpy()
-    return ["block_minima_t", "candidate_pairs_fast", "sorted_set_numpy in align"]
-
-
 # Library functions whose CPU time is accumulated per call (module, name), to split the stages further
 # than ``stats["seconds"]`` does, and in CPU seconds, which other load on the machine does not inflate.
 TIMED = [
@@ -237,13 +114,12 @@ def instrument() -> dict[str, list[float]]:
     return acc
 
 
-def run_syndetect(limit: int | None, profile: str, out: str, proposed: bool = False) -> None:
+def run_syndetect(limit: int | None, profile: str, out: str) -> None:
     """Worker: read the corpus, run ``find_pairs``, dump times, memory and matches."""
     from syndetect.config import load_config
     from syndetect.engine import find_pairs
     from syndetect.io.readers import read_documents
 
-    patched = apply_proposed() if proposed else []
     by_function = instrument()
 
     cfg = load_config(profile=profile)
@@ -262,7 +138,6 @@ def run_syndetect(limit: int | None, profile: str, out: str, proposed: bool = Fa
         "peak_mb_after_read": mem_read,
         "stats": {k: v for k, v in result.stats.items() if k not in ("seconds",)},
         "config": cfg.fingerprint(),
-        "patched": patched,
         "by_function": by_function,
         "matches": matches,
     }
@@ -492,17 +367,12 @@ def main() -> None:
     ap.add_argument("--misses", type=int, default=0, help="print this many missed paragraph pairs")
     ap.add_argument("--misses-json", default=None, help="write every missed pair (with diagnostics) here")
     ap.add_argument("--skip-naive", action="store_true", help="run syndetect only")
-    ap.add_argument(
-        "--proposed",
-        action="store_true",
-        help="also run syndetect patched with the prototypes proposed for it",
-    )
     ap.add_argument("--worker", choices=["syndetect", "naive"], help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args()
 
     if args.worker == "syndetect":
-        run_syndetect(args.limit, args.profile, args.out, args.proposed)
+        run_syndetect(args.limit, args.profile, args.out)
         return
     if args.worker == "naive":
         run_naive(args.limit, args.out)
@@ -515,11 +385,6 @@ def main() -> None:
     lim = ["--limit", str(args.limit)] if args.limit else []
     syn = spawn(["--worker", "syndetect", "--profile", args.profile, *lim])
     naive = None if args.skip_naive else spawn(["--worker", "naive", *lim])
-    prop = (
-        spawn(["--worker", "syndetect", "--profile", args.profile, "--proposed", *lim])
-        if args.proposed
-        else None
-    )
 
     # Recall (in this parent process: its memory is not measured).
     with gzip.open(ARTICLES, "rt", encoding="utf-8") as fh:
@@ -587,27 +452,12 @@ def main() -> None:
         rows.append(
             ["**naive total**", f"**{nsec['total']:.1f}**", f"{naive['cpu']:.1f}", f"{naive['peak_mb']:.0f}"]
         )
-    if prop:
-        psec = prop["seconds"]
-        rows += [["proposed " + k, f"{v:.1f}", "", ""] for k, v in psec.items() if k != "total"]
-        rows.append(
-            ["**proposed total**", f"**{psec['total']:.1f}**", f"{prop['cpu']:.1f}", f"{prop['peak_mb']:.0f}"]
-        )
     print(table(rows, ["stage", "seconds (wall)", "CPU seconds (process)", "peak RSS MB"]))
     frows = []
     for name, (c, w, calls) in syn["by_function"].items():
-        pc = f"{prop['by_function'][name][0]:.1f}" if prop and name in prop["by_function"] else ""
-        frows.append([f"`{name}`", f"{calls:,}", f"{c:.1f}", f"{w:.1f}", pc])
+        frows.append([f"`{name}`", f"{calls:,}", f"{c:.1f}", f"{w:.1f}"])
     print()
-    print(table(frows, ["syndetect function", "calls", "CPU s", "wall s", "CPU s, proposed" if prop else ""]))
-    if prop:
-        same = sorted(prop["matches"]) == sorted(syn["matches"])
-        print(f"\nproposed = syndetect patched with {', '.join(prop['patched'])}; same matches: {same}")
-        if naive:
-            print(
-                f"ratio proposed / naive: {psec['total'] / naive['seconds']['total']:.2f} wall; "
-                f"{prop['cpu'] / naive['cpu']:.2f} CPU"
-            )
+    print(table(frows, ["syndetect function", "calls", "CPU s", "wall s"]))
     if naive:
         ratio = sec["total"] / nsec["total"]
         ratio_nr = (sec["total"] - sec["read"]) / (nsec["total"] - nsec["read"])
@@ -624,6 +474,9 @@ def main() -> None:
         f"\nreprints: {len(para_ids)} paragraphs, {n} member pairs located ({cross} cross-outlet); "
         f"{unlocated} pairs not located in the text (skipped)"
     )
+    if not n:
+        print("no reprinted paragraph lies inside this subset: run on more articles (or all) for recall")
+        return
     rows = [
         [
             f"syndetect, one match covers >= {args.cover:.0%} on both sides",
