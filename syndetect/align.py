@@ -36,49 +36,59 @@ class Aligned:
     kind: str
 
 
-def _seeds(ga: list[int], gb: list[int], min_seeds: int) -> tuple[list[int], list[int]]:
-    """All ``(i, j)`` with ``ga[i] == gb[j]``, skipping n-grams repeated too often.
+def _seeds(fa: Features, fb: Features, min_seeds: int) -> tuple[np.ndarray, np.ndarray]:
+    """All ``(i, j)`` with ``fa.grams[i] == fb.grams[j]``, skipping n-grams repeated more than
+    ``MAX_SEED_REPEATS`` times in ``fb``; nothing when fewer than ``min_seeds`` distinct n-grams are shared.
 
-    Plain sets and lists: on a few hundred n-grams they beat numpy's per-call overhead.
+    Works on the documents' sorted n-gram views: one intersection, then a cross product per shared
+    n-gram (usually one position on each side).
     """
-    common = set(ga).intersection(gb)
+    common, ka, kb = np.intersect1d(fa.gram_keys, fb.gram_keys, assume_unique=True, return_indices=True)
     if len(common) < min_seeds:
-        return [], []
-    where: dict[int, list[int]] = {}
-    for j, h in enumerate(gb):
-        if h in common:
-            where.setdefault(h, []).append(j)
-    si, sj = [], []
-    for i, h in enumerate(ga):
-        js = where.get(h)
-        if js is not None and len(js) <= MAX_SEED_REPEATS:
-            si.extend([i] * len(js))
-            sj.extend(js)
-    return si, sj
+        return _EMPTY_SEEDS
+    ca = fa.gram_start[ka + 1] - fa.gram_start[ka]
+    cb = fb.gram_start[kb + 1] - fb.gram_start[kb]
+    keep = cb <= MAX_SEED_REPEATS
+    if not keep.all():
+        ka, kb, ca, cb = ka[keep], kb[keep], ca[keep], cb[keep]
+    sa, sb = fa.gram_start[ka], fb.gram_start[kb]
+    if (ca == 1).all() and (cb == 1).all():
+        return fa.gram_pos[sa], fb.gram_pos[sb]
+    per = ca * cb
+    group = np.repeat(np.arange(len(per)), per)
+    local = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
+    width = cb[group]
+    return fa.gram_pos[sa[group] + local // width], fb.gram_pos[sb[group] + local % width]
 
 
-def _runs(i: list[int], j: list[int]) -> list[tuple[int, int, int, int]]:
-    """Seeds on one diagonal at consecutive positions, as ``(i0, i1, j0, j1)`` inclusive."""
-    seeds = sorted(zip((b - a for a, b in zip(i, j, strict=True)), i, strict=True))
-    runs = []
-    d0, i0 = seeds[0]
-    prev = i0
-    for d, x in seeds[1:]:
-        if d == d0 and x == prev + 1:
-            prev = x
-            continue
-        runs.append((i0, prev, i0 + d0, prev + d0))
-        d0, i0, prev = d, x, x
-    runs.append((i0, prev, i0 + d0, prev + d0))
-    return runs
+_EMPTY_SEEDS = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int32))
 
 
-def ordered_passages(fa: Features, fb: Features, n: int, max_gap: int, min_seeds: int) -> list[tuple[int, int, int, int]]:
+def _runs(i: np.ndarray, j: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Seeds on one diagonal at consecutive positions, as ``(i0, i1, j0, j1)`` inclusive, sorted by
+    ``(i0, j0)``."""
+    i, j = i.astype(np.int64), j.astype(np.int64)
+    diag = j - i
+    order = np.lexsort((i, diag))
+    i, diag = i[order], diag[order]
+    first = np.ones(len(i), dtype=bool)
+    first[1:] = (diag[1:] != diag[:-1]) | (i[1:] != i[:-1] + 1)
+    starts = np.flatnonzero(first)
+    ends = np.append(starts[1:], len(i)) - 1
+    i0, i1, d = i[starts], i[ends], diag[starts]
+    runs = np.stack([i0, i1, i0 + d, i1 + d], axis=1)
+    runs = runs[np.lexsort((runs[:, 2], runs[:, 0]))]
+    return [tuple(r) for r in runs.tolist()]
+
+
+def ordered_passages(
+    fa: Features, fb: Features, n: int, max_gap: int, min_seeds: int
+) -> list[tuple[int, int, int, int]]:
     """Passages found by chaining shared n-grams: ``(a0, a1, b0, b1)`` token ranges, end exclusive."""
-    i, j = _seeds(fa.grams.tolist(), fb.grams.tolist(), min_seeds)
-    if not i:
+    i, j = _seeds(fa, fb, min_seeds)
+    if not len(i):
         return []
-    runs = sorted(_runs(i, j), key=lambda r: (r[0], r[2]))
+    runs = _runs(i, j)
     chains: list[list[int]] = []  # [i0, i1, j0, j1, seeds]
     for i0, i1, j0, j1 in runs:
         best = None
@@ -113,7 +123,9 @@ def _trim(f: Features, lo: int, hi: int, other: set[int]) -> tuple[int, int] | N
     return lo + hit[0], lo + hit[-1] + 1
 
 
-def dense_regions(hit: np.ndarray, content: np.ndarray, width: int, floor: float, least: int) -> list[tuple[int, int]]:
+def dense_regions(
+    hit: np.ndarray, content: np.ndarray, width: int, floor: float, least: int
+) -> list[tuple[int, int]]:
     """Token ranges where most content words are hits: ``[lo, hi)`` with at least ``least`` content words.
 
     A content word belongs to a region when, among the ``width`` content words around it, the share of
@@ -122,22 +134,27 @@ def dense_regions(hit: np.ndarray, content: np.ndarray, width: int, floor: float
     pos = np.flatnonzero(content)
     if len(pos) < least:
         return []
-    h = hit[pos].astype(np.int32)
+    h = hit[pos]
     w = min(width, len(pos))
-    csum = np.concatenate(([0], np.cumsum(h)))
-    dens = (csum[w:] - csum[:-w]) / w  # density of the window starting at each content word
-    good = np.zeros(len(pos), dtype=bool)
-    for k in np.flatnonzero(dens >= floor).tolist():
-        good[k : k + w] = True
-    good &= h.astype(bool)
-    out = []
-    idx = np.flatnonzero(good)
+    csum = np.zeros(len(pos) + 1, dtype=np.int32)
+    np.cumsum(h, out=csum[1:])
+    starts = np.flatnonzero((csum[w:] - csum[:-w]) >= floor * w)  # windows dense enough
+    if not len(starts):
+        return []
+    # Every content word inside a dense window: +1 where a window starts, -1 where it ends.
+    marks = np.zeros(len(pos) + 1, dtype=np.int32)
+    marks[starts] += 1
+    marks[starts + w] -= 1
+    idx = np.flatnonzero((np.cumsum(marks[:-1]) > 0) & h)
     if not len(idx):
         return []
-    breaks = np.flatnonzero(np.diff(idx) > w // 2) + 1
-    for run in np.split(idx, breaks):
-        if len(run) >= least:
-            out.append((int(pos[run[0]]), int(pos[run[-1]]) + 1))
+    cuts = np.flatnonzero(np.diff(idx) > w // 2).tolist()
+    out = []
+    lo = 0
+    for hi in [*cuts, len(idx) - 1]:
+        if hi - lo + 1 >= least:
+            out.append((int(pos[idx[lo]]), int(pos[idx[hi]]) + 1))
+        lo = hi + 1
     return out
 
 
@@ -160,18 +177,20 @@ def bag_passages(fa: Features, fb: Features, cfg: Config) -> list[tuple[int, int
     """
     floor = cfg.verify.bag_containment
     least = cfg.verify.bag_min_words
-    ta, tb = fa.tokens, fb.tokens
-    common = np.intersect1d(ta[fa.content], tb[fb.content])
+    common = np.intersect1d(fa.bag_keys, fb.bag_keys, assume_unique=True)
     if len(common) < least:
         return []
-    hit_a = fa.content & np.isin(ta, common)
-    hit_b = fb.content & np.isin(tb, common)
     width = cfg.segment.stride
+    regions_b = [
+        (b0, b1, _window_bag(fb, b0, b1))
+        for b0, b1 in dense_regions(_hits(fb, common), fb.content, width, floor, least)
+    ]
+    if not regions_b:
+        return []
     spans = []
-    for a0, a1 in dense_regions(hit_a, fa.content, width, floor, least):
+    for a0, a1 in dense_regions(_hits(fa, common), fa.content, width, floor, least):
         bag_a = _window_bag(fa, a0, a1)
-        for b0, b1 in dense_regions(hit_b, fb.content, width, floor, least):
-            bag_b = _window_bag(fb, b0, b1)
+        for b0, b1, bag_b in regions_b:
             shared = bag_a & bag_b
             if len(shared) / min(len(bag_a), len(bag_b)) < floor:
                 continue
@@ -189,6 +208,13 @@ def bag_passages(fa: Features, fb: Features, cfg: Config) -> list[tuple[int, int
             if xa and xb:
                 spans.append((xa[0], xa[1], xb[0], xb[1]))
     return spans
+
+
+def _hits(f: Features, common: np.ndarray) -> np.ndarray:
+    """Content words of ``f`` that are in ``common`` (sorted, not empty)."""
+    at = np.searchsorted(common, f.tokens)
+    at[at == len(common)] = 0
+    return f.content & (common[at] == f.tokens)
 
 
 def merge_spans(
@@ -259,7 +285,9 @@ def _cut(
     return pieces
 
 
-def measure(fa: Features, fb: Features, a0: int, a1: int, b0: int, b1: int, n: int) -> tuple[float, float, float]:
+def measure(
+    fa: Features, fb: Features, a0: int, a1: int, b0: int, b1: int, n: int
+) -> tuple[float, float, float]:
     """Exact Jaccard and containment of the spans' n-gram sets, and content-word containment."""
     sa = set(fa.grams[a0 : max(a0, a1 - n + 1)].tolist())
     sb = set(fb.grams[b0 : max(b0, b1 - n + 1)].tolist())
@@ -273,7 +301,9 @@ def measure(fa: Features, fb: Features, a0: int, a1: int, b0: int, b1: int, n: i
     return jac, cont, bag
 
 
-def kind_of(fa: Features, fb: Features, a0: int, a1: int, b0: int, b1: int, jaccard: float, cfg: Config) -> str:
+def kind_of(
+    fa: Features, fb: Features, a0: int, a1: int, b0: int, b1: int, jaccard: float, cfg: Config
+) -> str:
     """``exact`` when the token sequences are equal after normalization, ``near`` for a few changed
     words (n-gram Jaccard at least ``verify.near_jaccard``), else ``rewrite``."""
     if a1 - a0 == b1 - b0 and np.array_equal(fa.tokens[a0:a1], fb.tokens[b0:b1]):
@@ -286,7 +316,9 @@ def align_pair(fa: Features, fb: Features, order_free: bool, cfg: Config) -> lis
     n = cfg.shingle.ngram
     v = cfg.verify
     ordered = merge_spans(ordered_passages(fa, fb, n, v.max_gap, v.min_seeds), v.max_gap)
-    bags = [b for b in bag_passages(fa, fb, cfg) if _extends(b, ordered, 2 * v.min_tokens)] if order_free else []
+    bags = (
+        [b for b in bag_passages(fa, fb, cfg) if _extends(b, ordered, 2 * v.min_tokens)] if order_free else []
+    )
     # Long verbatim passages stay pairs of their own, even inside a rewritten region: the region is
     # cut around them. Short ones (a reordered phrase) join the region they sit in.
     # A region mostly made of verbatim passages (shuffled phrases) absorbs them all.

@@ -78,7 +78,9 @@ def window_table(
         hashes = np.concatenate(batch_hashes)
         nblocks = -(-lens // stride)
         offsets = np.concatenate(([0], np.cumsum(lens)[:-1]))
-        block_starts = np.concatenate([o + np.arange(0, n, stride) for o, n in zip(offsets, lens, strict=True)])
+        block_starts = np.concatenate(
+            [o + np.arange(0, n, stride) for o, n in zip(offsets, lens, strict=True)]
+        )
         bsig = block_minima(hashes, block_starts, cfg.minhash.num_perm, cfg.minhash.seed)
         sigs, first_block = window_signatures(bsig, nblocks, span)
         block_doc = np.repeat(np.arange(len(lens)), nblocks)
@@ -107,10 +109,16 @@ def window_table(
     if not docs_out:
         n = cfg.minhash.num_perm
         return WindowTable(
-            np.empty(0, np.int64), np.empty(0, np.int64), np.empty((0, bands), np.uint64), np.empty((0, n), np.uint32)
+            np.empty(0, np.int64),
+            np.empty(0, np.int64),
+            np.empty((0, bands), np.uint64),
+            np.empty((0, n), np.uint32),
         )
     return WindowTable(
-        np.concatenate(docs_out), np.concatenate(first_out), np.concatenate(keys_out), np.concatenate(sigs_out)
+        np.concatenate(docs_out),
+        np.concatenate(first_out),
+        np.concatenate(keys_out),
+        np.concatenate(sigs_out),
     )
 
 
@@ -123,7 +131,9 @@ def estimate(sigs: np.ndarray, pairs: np.ndarray, chunk: int = 1 << 16) -> np.nd
     return out
 
 
-def find_candidates(feats: Sequence[Features], cfg: Config, channels: Sequence[str] | None = None) -> CandidateResult:
+def find_candidates(
+    feats: Sequence[Features], cfg: Config, channels: Sequence[str] | None = None
+) -> CandidateResult:
     """Candidate window pairs of every indexed document, per channel (``lsh.channels`` by default)."""
     channels = cfg.lsh.channels if channels is None else channels
     bands, rows = banding(cfg)

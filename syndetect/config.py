@@ -105,6 +105,7 @@ class VerifyConfig:
     max_gap: int = 6  # tokens skipped on either side when chaining seeds into one passage
     min_seeds: int = 3  # shared n-grams an ordered passage needs
     near_jaccard: float = 0.5  # n-gram Jaccard from which a non-exact copy is "near", below "rewrite"
+    jobs: int = 1  # processes verifying candidate pairs (0: one per core); results never depend on it
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,10 @@ class Config:
         return json.loads(json.dumps(dataclasses.asdict(self)))
 
     def fingerprint(self) -> str:
-        """A short stable hash of everything that changes results."""
-        blob = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+        """A short stable hash of everything that changes results (not ``verify.jobs``)."""
+        tree = self.to_dict()
+        del tree["verify"]["jobs"]
+        blob = json.dumps(tree, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
@@ -208,7 +211,9 @@ def _validate(cfg: Config) -> Config:
     if cfg.minhash.num_perm < 8:
         raise ConfigError(f"minhash.num_perm={cfg.minhash.num_perm}: use at least 8")
     if cfg.minhash.scheme not in ("affine32",):
-        raise ConfigError(f"minhash.scheme={cfg.minhash.scheme!r}: only 'affine32' (datasketch 2.x) is supported")
+        raise ConfigError(
+            f"minhash.scheme={cfg.minhash.scheme!r}: only 'affine32' (datasketch 2.x) is supported"
+        )
     if cfg.lsh.bands * cfg.lsh.rows > cfg.minhash.num_perm:
         raise ConfigError(
             f"lsh.bands*rows={cfg.lsh.bands * cfg.lsh.rows} exceeds minhash.num_perm={cfg.minhash.num_perm}"
@@ -222,6 +227,8 @@ def _validate(cfg: Config) -> Config:
         raise ConfigError(f"lsh.channels={list(cfg.lsh.channels)}: choose from ordered, bag, bag_wide")
     if cfg.dedup.keep not in ("earliest", "longest"):
         raise ConfigError(f"dedup.keep={cfg.dedup.keep!r}: use 'earliest' or 'longest'")
+    if cfg.verify.jobs < 0:
+        raise ConfigError(f"verify.jobs={cfg.verify.jobs}: use 0 (one per core) or more")
     if cfg.dedup.level not in ("document", "passage"):
         raise ConfigError(f"dedup.level={cfg.dedup.level!r}: use 'document' or 'passage'")
     return cfg

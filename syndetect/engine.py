@@ -6,10 +6,14 @@ Documents are put in id order first, so the same corpus in any input order gives
 from __future__ import annotations
 
 import gc
+import multiprocessing as mp
+import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from syndetect.align import Aligned, align_pair
 from syndetect.candidates import doc_pairs, find_candidates
@@ -21,6 +25,8 @@ from syndetect.records import Document, Match, Passage
 from syndetect.shingle import HASH_NAME
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
+CHUNK = 2000  # candidate pairs per verification chunk (at most)
+MIN_PAIRS_PER_JOB = 500  # fewer candidate pairs than this per process are verified in this one
 
 
 @dataclass
@@ -90,6 +96,68 @@ def to_match(corpus: Corpus, i: int, j: int, al: Aligned) -> Match:
     return Match(pa, pb, al.kind, round(al.jaccard, 4), round(al.containment, 4), source_side(da, db))
 
 
+def _verify_range(
+    feats: list[Features], pairs: np.ndarray, bag: np.ndarray, cfg: Config, lo: int, hi: int
+) -> list:
+    """``(i, j, aligned)`` for every verified passage of candidate pairs ``lo`` to ``hi``."""
+    out = []
+    for k in range(lo, hi):
+        i, j = int(pairs[k, 0]), int(pairs[k, 1])
+        for al in align_pair(feats[i], feats[j], bool(bag[k]), cfg):
+            out.append((i, j, al))
+    return out
+
+
+_SHARED: tuple = ()  # what forked verification workers read: (feats, pairs, bag, cfg)
+
+
+def _verify_chunk(bounds: tuple[int, int]) -> list:
+    return _verify_range(*_SHARED, *bounds)
+
+
+def jobs_of(cfg: Config, n_pairs: int) -> int:
+    """The verification processes for ``n_pairs`` candidates: ``verify.jobs`` (0: one per usable core),
+    but no more than keeps ``MIN_PAIRS_PER_JOB`` pairs each."""
+    jobs = cfg.verify.jobs
+    if not jobs:
+        try:
+            jobs = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            jobs = os.cpu_count() or 1
+    return max(1, min(jobs, n_pairs // MIN_PAIRS_PER_JOB))
+
+
+def verify(
+    feats: list[Features], pairs: np.ndarray, bag: np.ndarray, cfg: Config, progress: Progress | None = None
+) -> Iterator[tuple[int, int, Aligned]]:
+    """Align every candidate pair, in pair order, on ``verify.jobs`` processes.
+
+    The aligner is a pure function of two documents, so the pairs are cut into chunks that forked
+    workers align; results come back in chunk order, identical to a single process's.
+    """
+    jobs = jobs_of(cfg, len(pairs))
+    step = max(1, min(CHUNK, -(-len(pairs) // (4 * jobs))))
+    bounds = [(lo, min(lo + step, len(pairs))) for lo in range(0, len(pairs), step)]
+    if jobs <= 1 or "fork" not in mp.get_all_start_methods():
+        chunks: Iterable[list] = (_verify_range(feats, pairs, bag, cfg, lo, hi) for lo, hi in bounds)
+        yield from _reported(chunks, bounds, len(pairs), progress)
+        return
+    global _SHARED
+    _SHARED = (feats, pairs, bag, cfg)
+    try:
+        with mp.get_context("fork").Pool(jobs) as pool:
+            yield from _reported(pool.imap(_verify_chunk, bounds), bounds, len(pairs), progress)
+    finally:
+        _SHARED = ()
+
+
+def _reported(chunks: Iterable[list], bounds: list[tuple[int, int]], total: int, progress: Progress | None):
+    for (_, hi), chunk in zip(bounds, chunks, strict=True):
+        yield from chunk
+        if progress:
+            progress("verify", hi, total)
+
+
 def find_pairs(docs: Iterable[Document], cfg: Config, progress: Progress | None = None) -> PairsResult:
     """Every verified reuse between passages of two different documents."""
     t0 = time.perf_counter()
@@ -102,11 +170,8 @@ def find_pairs(docs: Iterable[Document], cfg: Config, progress: Progress | None 
         pairs, bag = doc_pairs(cands, len(corpus.docs))
         t2 = time.perf_counter()
         matches: list[Match] = []
-        for k, ((i, j), with_bag) in enumerate(zip(pairs.tolist(), bag.tolist(), strict=True)):
-            for al in align_pair(corpus.feats[i], corpus.feats[j], with_bag, cfg):
-                matches.append(to_match(corpus, i, j, al))
-            if progress and k % 2000 == 0:
-                progress("verify", k, len(pairs))
+        for i, j, al in verify(corpus.feats, pairs, bag, cfg, progress):
+            matches.append(to_match(corpus, i, j, al))
         if progress:
             progress("verify", len(pairs), len(pairs))
         t3 = time.perf_counter()
@@ -127,6 +192,7 @@ def find_pairs(docs: Iterable[Document], cfg: Config, progress: Progress | None 
         "dropped_buckets": {c: s.dropped_buckets for c, s in cands.stats.items()},
         "dropped_bucket_windows": {c: s.dropped_members for c, s in cands.stats.items()},
         "candidate_doc_pairs": len(pairs),
+        "verify_jobs": jobs_of(cfg, len(pairs)),
         "verified_pairs": len(matches),
         "kinds": {k: sum(m.kind == k for m in matches) for k in ("exact", "near", "rewrite")},
         "scheme": info.__dict__,

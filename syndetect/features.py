@@ -13,6 +13,7 @@ import numpy as np
 import xxhash
 
 from syndetect.config import Config
+from syndetect.lsh import sorted_unique
 from syndetect.minhash import EMPTY
 from syndetect.normalize import tokenize, words
 from syndetect.records import Document
@@ -29,12 +30,23 @@ class Features:
         content: True for content words (not stopwords, at least two letters): the order-free channel.
         grams: 32-bit hash of each word n-gram starting at each token (``len(tokens) - n + 1``).
         indexed: whether the document is long enough to enter the index.
+        gram_keys: the distinct n-gram hashes, sorted.
+        gram_start: where each distinct n-gram's positions begin in ``gram_pos`` (one more entry at
+            the end), so its count is ``gram_start[k + 1] - gram_start[k]``.
+        gram_pos: the positions of the n-grams, grouped by ``gram_keys`` and ascending within a group.
+        bag_keys: the distinct content-word hashes, sorted.
+
+    The sorted views let the aligner intersect two documents with a few array calls.
     """
 
     tokens: np.ndarray
     content: np.ndarray
     grams: np.ndarray
     indexed: bool
+    gram_keys: np.ndarray
+    gram_start: np.ndarray
+    gram_pos: np.ndarray
+    bag_keys: np.ndarray
 
     @property
     def n_tokens(self) -> int:
@@ -74,16 +86,34 @@ class Vocabulary:
         return np.fromiter(map(self.ids.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
 
+def grouped(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(keys, start, pos)``: the distinct values sorted, where each one's positions begin in ``pos``
+    (plus the end), and the positions grouped by value, ascending within a group."""
+    pos = np.argsort(values, kind="stable").astype(np.int32)
+    ordered = values[pos]
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    start = np.flatnonzero(first).astype(np.int32)
+    return ordered[start], np.append(start, np.int32(len(ordered))), pos
+
+
 def features(doc: Document, cfg: Config, vocab: Vocabulary | None = None) -> Features:
     """Tokenize, hash and shingle one document (pure but for the shared vocabulary cache)."""
     vocab = vocab if vocab is not None else Vocabulary(cfg.shingle.seed)
     ids = vocab.lookup(words(doc.text, cfg.normalize, clitics=cfg.shingle.clitics))
     h64 = vocab.hashes[ids]
+    tokens, content = fold32(h64), vocab.content[ids]
+    grams = ngram_hashes(h64, cfg.shingle.ngram)
+    keys, start, pos = grouped(grams)
     return Features(
-        tokens=fold32(h64),
-        content=vocab.content[ids],
-        grams=ngram_hashes(h64, cfg.shingle.ngram),
+        tokens=tokens,
+        content=content,
+        grams=grams,
         indexed=len(ids) >= max(cfg.read.min_tokens, cfg.shingle.ngram),
+        gram_keys=keys,
+        gram_start=start,
+        gram_pos=pos,
+        bag_keys=sorted_unique(tokens[content]),
     )
 
 

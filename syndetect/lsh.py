@@ -19,7 +19,9 @@ def candidate_probability(s: np.ndarray | float, bands: int, rows: int) -> np.nd
     return 1.0 - (1.0 - s**rows) ** bands
 
 
-def choose_params(threshold: float, num_perm: int, fp_weight: float = 0.5, fn_weight: float = 0.5) -> tuple[int, int]:
+def choose_params(
+    threshold: float, num_perm: int, fp_weight: float = 0.5, fn_weight: float = 0.5
+) -> tuple[int, int]:
     """Bands and rows minimising the weighted false-positive and false-negative areas around ``threshold``.
 
     The same criterion as datasketch's ``MinHashLSH(threshold=...)``.

@@ -106,7 +106,9 @@ def signature(hashes: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
     return block_minima(hashes, np.array([0]), num_perm, seed)[0]
 
 
-def window_signatures(block_sigs: np.ndarray, blocks_per_doc: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
+def window_signatures(
+    block_sigs: np.ndarray, blocks_per_doc: np.ndarray, span: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Signatures of windows of ``span`` consecutive blocks within each document.
 
     Returns ``(sigs, first_block)``: one row per window and the global index of its first block. A

@@ -33,7 +33,9 @@ def _grams(result: PairsResult) -> list:
     return [f.grams for f in result.corpus.feats]
 
 
-def write_pairs(docs: list[Document], cfg: Config, out: str, rstats: Any = None, progress: Progress | None = None) -> dict:
+def write_pairs(
+    docs: list[Document], cfg: Config, out: str, rstats: Any = None, progress: Progress | None = None
+) -> dict:
     """Detect and write ``pairs.jsonl``; returns the statistics."""
     result = find_pairs(docs, cfg, progress)
     by_id = {d.id: d for d in result.corpus.docs}

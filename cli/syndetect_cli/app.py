@@ -22,6 +22,9 @@ def _main(
     config: str = typer.Option(None, "--config", help="A TOML configuration file.", metavar="FILE.toml"),
     profile: str = typer.Option(None, "--profile", help="syndication (default), crawl-dedup or rewrites."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+    jobs: int = typer.Option(
+        None, "--jobs", "-j", help="Processes verifying candidate pairs (0: one per core; default 1).", min=0
+    ),
 ) -> None:
     """Find duplicated and syndicated text in Arabic news.
 
@@ -30,6 +33,7 @@ def _main(
     state.CONFIG_PATH = config
     state.PROFILE = profile
     state.QUIET = quiet
+    state.JOBS = jobs
 
 
 def _register() -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 
-from syndetect.config import Config, ConfigError, load_config
+from syndetect.config import Config, ConfigError, load_config, with_overrides
 
 CONFIG_PATH: str | None = None
 PROFILE: str | None = None
 QUIET: bool = False
+JOBS: int | None = None
 
 
 class UsageError(Exception):
@@ -25,9 +26,10 @@ def fail(message: str):
 
 
 def config() -> Config:
-    """The configuration from --config and --profile."""
+    """The configuration from --config and --profile, with --jobs."""
     try:
-        return load_config(CONFIG_PATH, PROFILE)
+        cfg = load_config(CONFIG_PATH, PROFILE)
+        return cfg if JOBS is None else with_overrides(cfg, {"verify": {"jobs": JOBS}})
     except ConfigError as err:
         fail(str(err))
 

@@ -31,8 +31,14 @@ def print_demo(result, out: Path) -> None:
         table.add_column("passage (a)", no_wrap=True, overflow="ellipsis", max_width=40)
     for m in result.pairs.matches:
         table.add_row(
-            m.a.doc, f"{m.a.start}-{m.a.end}", m.b.doc, f"{m.b.start}-{m.b.end}", m.kind,
-            f"{m.jaccard:.2f}", f"{m.containment:.2f}", m.source or "-",
+            m.a.doc,
+            f"{m.a.start}-{m.a.end}",
+            m.b.doc,
+            f"{m.b.start}-{m.b.end}",
+            m.kind,
+            f"{m.jaccard:.2f}",
+            f"{m.containment:.2f}",
+            m.source or "-",
             *([_snippet(docs[m.a.doc].text, m.a.start, m.a.end)] if wide else []),
         )
     console.print(table)

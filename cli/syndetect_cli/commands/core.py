@@ -76,7 +76,9 @@ def pairs_command(
     cfg, docs, rstats = _read(inputs, skip_invalid)
     with state.errors():
         summary = write_pairs(docs, cfg, output, rstats, progress_callback())
-    state.say(f"{summary['verified_pairs']} verified pairs among {summary['documents']} documents -> {output}")
+    state.say(
+        f"{summary['verified_pairs']} verified pairs among {summary['documents']} documents -> {output}"
+    )
 
 
 @app.command("clusters")
