@@ -14,9 +14,10 @@ The peers live in their own virtualenvs under ``.venv-peers/<tool>`` (``--setup`
 datasketch the pipeline of ``bench_pairs.py``) and, for the peers, a ``best`` one (the best found on the
 synthetic corpus, see ``benchmarks/peers/RESULTS.md``); ``--try TOOL:NAME:JSON`` adds more.
 
-Measured from outside: CPU seconds (user + system of the child and its reaped children, from
-``os.wait4``), wall seconds, peak RSS (``ru_maxrss`` of the child: the largest process of its tree, not
-a sum). On a shared machine the CPU seconds are the comparable figure. Input conversion for a peer (its
+Measured from outside by ``benchmarks/peers/measure.py``, a small helper that forks the driver: CPU
+seconds (user + system of the driver and its reaped children, from ``os.wait4``), wall seconds, peak RSS
+(``ru_maxrss`` of the driver: the largest process of its tree, not a sum; about 10 MB is the helper's
+floor). On a shared machine the CPU seconds are the comparable figure. Input conversion for a peer (its
 input format) is done before, unmeasured.
 
 Quality, document level for every tool: a pair is "found" when the tool reports it (pair tools) or puts
@@ -94,7 +95,7 @@ SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
     "syndetect": {"default": {}},
     "datasketch": {
         "default": {"ngram": 5, "threshold": 0.5, "num_perm": 128},
-        "best": {"ngram": 3, "threshold": 0.3, "num_perm": 128},
+        "best": {"ngram": 3, "threshold": 0.2, "num_perm": 128},
     },
     "text-dedup": {
         "default": {},  # the README's config.toml: 5-grams, num_perm 240, threshold 0.7, verified
@@ -182,19 +183,13 @@ def versions() -> dict[str, str]:
 # ------------------------------------------------------------------------------------ measurement
 
 
-def measure(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run ``cmd`` (output to ``log``); its exit code, CPU and wall seconds and peak RSS in MB."""
-    t0 = time.perf_counter()
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
-        _, status, ru = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return {
-        "rc": proc.returncode,
-        "cpu": ru.ru_utime + ru.ru_stime,
-        "wall": time.perf_counter() - t0,
-        "peak_mb": ru.ru_maxrss / 1024,
-    }
+def measure(cmd: list[str], work: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``cmd`` through ``peers/measure.py`` (output to ``work/log.txt``); its exit code, CPU and wall
+    seconds and peak RSS in MB (see that helper for why it is not forked from this process)."""
+    out = work / "measure.json"
+    helper = [sys.executable, str(DRIVERS / "measure.py"), str(out), str(work / "log.txt"), "--", *cmd]
+    subprocess.run(helper, cwd=ROOT, env=env, check=True)
+    return json.loads(out.read_text(encoding="utf-8"))
 
 
 def log_tail(log: Path, lines: int = 12) -> str:
@@ -252,7 +247,7 @@ def run_tool(
         if res.returncode:
             return {"error": f"preparation failed: {shlex.join(cmd)}\n{res.stderr[-2000:]}"}
     print(f"  {tool} [{setting}] ...", end="", flush=True)
-    m = measure(main, work / "log.txt", env)
+    m = measure(main, work, env)
     if m["rc"] or not out.exists():
         print(f" failed (exit {m['rc']})", flush=True)
         return {**m, "error": f"exit {m['rc']}: {shlex.join(main)}\n{log_tail(work / 'log.txt')}"}

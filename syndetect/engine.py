@@ -15,10 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from syndetect.align import Aligned, align_pair
+from syndetect.align import Aligned
 from syndetect.candidates import doc_pairs, find_candidates
 from syndetect.config import Config
 from syndetect.features import Features, Vocabulary, features, token_spans
+from syndetect.kernel import align_pair_compiled, parameters
 from syndetect.minhash import scheme_info
 from syndetect.normalize import UNICODE_VERSION
 from syndetect.records import Document, Match, Passage
@@ -100,10 +101,11 @@ def _verify_range(
     feats: list[Features], pairs: np.ndarray, bag: np.ndarray, cfg: Config, lo: int, hi: int
 ) -> list:
     """``(i, j, aligned)`` for every verified passage of candidate pairs ``lo`` to ``hi``."""
+    packed = parameters(cfg)
     out = []
     for k in range(lo, hi):
         i, j = int(pairs[k, 0]), int(pairs[k, 1])
-        for al in align_pair(feats[i], feats[j], bool(bag[k]), cfg):
+        for al in align_pair_compiled(feats[i], feats[j], bool(bag[k]), cfg, packed):
             out.append((i, j, al))
     return out
 
@@ -132,8 +134,9 @@ def verify(
 ) -> Iterator[tuple[int, int, Aligned]]:
     """Align every candidate pair, in pair order, on ``verify.jobs`` processes.
 
-    The aligner is a pure function of two documents, so the pairs are cut into chunks that forked
-    workers align; results come back in chunk order, identical to a single process's.
+    The aligner (the compiled port of ``align.align_pair``) is a pure function of two documents, so
+    the pairs are cut into chunks that forked workers align; results come back in chunk order,
+    identical to a single process's.
     """
     jobs = jobs_of(cfg, len(pairs))
     step = max(1, min(CHUNK, -(-len(pairs) // (4 * jobs))))
