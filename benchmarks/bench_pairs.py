@@ -66,9 +66,18 @@ def peak_mb() -> float:
 
 
 def cpu_seconds() -> float:
-    """CPU time (user + system) this process has used: unlike wall time, not inflated by other load."""
-    ru = resource.getrusage(resource.RUSAGE_SELF)
-    return ru.ru_utime + ru.ru_stime
+    """CPU time (user + system) this process and its finished children (forked workers) have used:
+    unlike wall time, not inflated by other load."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        ru = resource.getrusage(who)
+        total += ru.ru_utime + ru.ru_stime
+    return total
+
+
+def children_peak_mb() -> float:
+    """The largest peak resident set of this process's finished children (forked workers), in MB."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 # ------------------------------------------------------------------------------------------ workers
@@ -83,8 +92,7 @@ TIMED = [
     ("syndetect.candidates", "candidate_pairs"),
     ("syndetect.candidates", "estimate"),
     ("syndetect.engine", "doc_pairs"),
-    ("syndetect.engine", "align_pair"),
-    ("syndetect.engine", "to_match"),
+    ("syndetect.engine", "verify"),
 ]
 
 
@@ -102,11 +110,11 @@ def instrument() -> dict[str, list[float]]:
         slot = acc.setdefault(name, [0.0, 0.0, 0])
 
         def wrapper(*a, _fn=fn, _slot=slot, **kw):
-            c, w = time.process_time(), time.perf_counter()
+            c, w = cpu_seconds(), time.perf_counter()
             try:
                 return _fn(*a, **kw)
             finally:
-                _slot[0] += time.process_time() - c
+                _slot[0] += cpu_seconds() - c
                 _slot[1] += time.perf_counter() - w
                 _slot[2] += 1
 
@@ -114,15 +122,17 @@ def instrument() -> dict[str, list[float]]:
     return acc
 
 
-def run_syndetect(limit: int | None, profile: str, out: str) -> None:
+def run_syndetect(limit: int | None, profile: str, jobs: int | None, out: str) -> None:
     """Worker: read the corpus, run ``find_pairs``, dump times, memory and matches."""
-    from syndetect.config import load_config
+    from syndetect.config import load_config, with_overrides
     from syndetect.engine import find_pairs
     from syndetect.io.readers import read_documents
 
     by_function = instrument()
 
     cfg = load_config(profile=profile)
+    if jobs is not None:
+        cfg = with_overrides(cfg, {"run": {"jobs": jobs}})
     t0 = time.perf_counter()
     docs = list(itertools.islice(read_documents([str(ARTICLES)], cfg.read), limit))
     t1 = time.perf_counter()
@@ -135,6 +145,7 @@ def run_syndetect(limit: int | None, profile: str, out: str) -> None:
         "seconds": {"read": t1 - t0, **result.stats["seconds"], "total": t2 - t0},
         "cpu": cpu_seconds(),
         "peak_mb": peak_mb(),
+        "children_peak_mb": children_peak_mb(),
         "peak_mb_after_read": mem_read,
         "stats": {k: v for k, v in result.stats.items() if k not in ("seconds",)},
         "config": cfg.fingerprint(),
@@ -363,6 +374,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles (default: all 31,030)")
     ap.add_argument("--profile", default="syndication", help="syndetect profile (default: syndication)")
+    ap.add_argument(
+        "--jobs", type=int, default=None, help="syndetect processes (run.jobs; default: the config's)"
+    )
     ap.add_argument("--cover", type=float, default=0.9, help="share of the paragraph a match must cover")
     ap.add_argument("--misses", type=int, default=0, help="print this many missed paragraph pairs")
     ap.add_argument("--misses-json", default=None, help="write every missed pair (with diagnostics) here")
@@ -372,7 +386,7 @@ def main() -> None:
     args = ap.parse_args()
 
     if args.worker == "syndetect":
-        run_syndetect(args.limit, args.profile, args.out)
+        run_syndetect(args.limit, args.profile, args.jobs, args.out)
         return
     if args.worker == "naive":
         run_naive(args.limit, args.out)
@@ -383,7 +397,8 @@ def main() -> None:
         f"syndetect source {source_fingerprint()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}", flush=True
     )
     lim = ["--limit", str(args.limit)] if args.limit else []
-    syn = spawn(["--worker", "syndetect", "--profile", args.profile, *lim])
+    jobs = [] if args.jobs is None else ["--jobs", str(args.jobs)]
+    syn = spawn(["--worker", "syndetect", "--profile", args.profile, *lim, *jobs])
     naive = None if args.skip_naive else spawn(["--worker", "naive", *lim])
 
     # Recall (in this parent process: its memory is not measured).
@@ -468,7 +483,9 @@ def main() -> None:
         )
         print(f"load average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print(
-        f"syndetect peak memory: {syn['peak_mb']:.0f} MB (target < 2048); after reading: {syn['peak_mb_after_read']:.0f} MB"
+        f"syndetect peak memory: {syn['peak_mb']:.0f} MB (target < 2048); after reading: "
+        f"{syn['peak_mb_after_read']:.0f} MB; verifying processes {syn['stats']['verify_processes']}, largest forked worker "
+        f"{syn['children_peak_mb']:.0f} MB (it shares the parent's pages until it writes to them)"
     )
     print(
         f"\nreprints: {len(para_ids)} paragraphs, {n} member pairs located ({cross} cross-outlet); "

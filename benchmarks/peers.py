@@ -296,7 +296,7 @@ class Found:
         if self.clusters:
             sizes = sorted(map(len, self.clusters), reverse=True)
             return f"{len(sizes)} clusters (largest {sizes[0]})"
-        return f"{len(self.pairs)} pairs"
+        return f"{len(self.pairs)} document pairs reported"
 
 
 def prf(tp: int, pred: int, gold: int) -> dict[str, float]:

@@ -105,7 +105,6 @@ class VerifyConfig:
     max_gap: int = 6  # tokens skipped on either side when chaining seeds into one passage
     min_seeds: int = 3  # shared n-grams an ordered passage needs
     near_jaccard: float = 0.5  # n-gram Jaccard from which a non-exact copy is "near", below "rewrite"
-    jobs: int = 1  # processes verifying candidate pairs (0: one per core); results never depend on it
 
 
 @dataclass(frozen=True)
@@ -126,6 +125,13 @@ class DedupConfig:
 
 
 @dataclass(frozen=True)
+class RunConfig:
+    """How the work is run; never what it finds (not part of the fingerprint)."""
+
+    jobs: int = 0  # processes verifying candidate pairs (0: one per usable core)
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration tree."""
 
@@ -139,15 +145,16 @@ class Config:
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
+    run: RunConfig = field(default_factory=RunConfig)
 
     def to_dict(self) -> dict[str, Any]:
         """The tree as JSON-native values (tuples become lists), as written beside every output."""
         return json.loads(json.dumps(dataclasses.asdict(self)))
 
     def fingerprint(self) -> str:
-        """A short stable hash of everything that changes results (not ``verify.jobs``)."""
+        """A short stable hash of everything that changes results (not the ``run`` section)."""
         tree = self.to_dict()
-        del tree["verify"]["jobs"]
+        del tree["run"]
         blob = json.dumps(tree, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
@@ -227,8 +234,8 @@ def _validate(cfg: Config) -> Config:
         raise ConfigError(f"lsh.channels={list(cfg.lsh.channels)}: choose from ordered, bag, bag_wide")
     if cfg.dedup.keep not in ("earliest", "longest"):
         raise ConfigError(f"dedup.keep={cfg.dedup.keep!r}: use 'earliest' or 'longest'")
-    if cfg.verify.jobs < 0:
-        raise ConfigError(f"verify.jobs={cfg.verify.jobs}: use 0 (one per core) or more")
+    if cfg.run.jobs < 0:
+        raise ConfigError(f"run.jobs={cfg.run.jobs}: use 0 (one per core) or more")
     if cfg.dedup.level not in ("document", "passage"):
         raise ConfigError(f"dedup.level={cfg.dedup.level!r}: use 'document' or 'passage'")
     return cfg

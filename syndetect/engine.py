@@ -6,27 +6,24 @@ Documents are put in id order first, so the same corpus in any input order gives
 from __future__ import annotations
 
 import gc
-import multiprocessing as mp
-import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from syndetect.align import Aligned
 from syndetect.candidates import doc_pairs, find_candidates
 from syndetect.config import Config
 from syndetect.features import Features, Vocabulary, features, token_spans
 from syndetect.kernel import align_pair_compiled, parameters
 from syndetect.minhash import scheme_info
 from syndetect.normalize import UNICODE_VERSION
+from syndetect.parallel import chunks, fork_map, processes
 from syndetect.records import Document, Match, Passage
 from syndetect.shingle import HASH_NAME
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
-CHUNK = 2000  # candidate pairs per verification chunk (at most)
 MIN_PAIRS_PER_JOB = 500  # fewer candidate pairs than this per process are verified in this one
 
 
@@ -58,7 +55,11 @@ class PairsResult:
 
 
 def prepare(docs: Iterable[Document], cfg: Config, progress: Progress | None = None) -> Corpus:
-    """Compute every document's features, in id order."""
+    """Compute every document's features, in id order.
+
+    In this process: forked workers would spend more time sending the features back than computing
+    them (measured: 6.0 CPU seconds on two processes against 4.1 on one, for 10,000 articles).
+    """
     ordered = sorted(docs, key=lambda d: d.id)
     vocab = Vocabulary(cfg.shingle.seed)
     feats = []
@@ -88,77 +89,50 @@ def source_side(a: Document, b: Document) -> str | None:
     return None
 
 
-def to_match(corpus: Corpus, i: int, j: int, al: Aligned) -> Match:
-    """An aligned token passage pair as a ``Match`` in original character offsets."""
-    (sa, ea), (sb, eb) = corpus.spans(i), corpus.spans(j)
-    da, db = corpus.docs[i], corpus.docs[j]
-    pa = Passage(da.id, int(sa[al.a0]), int(ea[al.a1 - 1]))
-    pb = Passage(db.id, int(sb[al.b0]), int(eb[al.b1 - 1]))
-    return Match(pa, pb, al.kind, round(al.jaccard, 4), round(al.containment, 4), source_side(da, db))
-
-
-def _verify_range(
-    feats: list[Features], pairs: np.ndarray, bag: np.ndarray, cfg: Config, lo: int, hi: int
-) -> list:
-    """``(i, j, aligned)`` for every verified passage of candidate pairs ``lo`` to ``hi``."""
-    packed = parameters(cfg)
+def _verify_range(shared: tuple[Corpus, np.ndarray, np.ndarray], lo: int, hi: int) -> list[tuple]:
+    """Every verified passage of candidate pairs ``lo`` to ``hi``, with its character offsets:
+    ``(i, j, a_start, a_end, b_start, b_end, kind, jaccard, containment)``."""
+    corpus, pairs, bag = shared
+    packed = parameters(corpus.cfg)
     out = []
     for k in range(lo, hi):
         i, j = int(pairs[k, 0]), int(pairs[k, 1])
-        for al in align_pair_compiled(feats[i], feats[j], bool(bag[k]), cfg, packed):
-            out.append((i, j, al))
+        found = align_pair_compiled(corpus.feats[i], corpus.feats[j], bool(bag[k]), corpus.cfg, packed)
+        if not found:
+            continue
+        (sa, ea), (sb, eb) = corpus.spans(i), corpus.spans(j)
+        for al in found:
+            out.append(
+                (i, j, int(sa[al.a0]), int(ea[al.a1 - 1]), int(sb[al.b0]), int(eb[al.b1 - 1]), al.kind)
+                + (round(al.jaccard, 4), round(al.containment, 4))
+            )
     return out
 
 
-_SHARED: tuple = ()  # what forked verification workers read: (feats, pairs, bag, cfg)
-
-
-def _verify_chunk(bounds: tuple[int, int]) -> list:
-    return _verify_range(*_SHARED, *bounds)
-
-
-def jobs_of(cfg: Config, n_pairs: int) -> int:
-    """The verification processes for ``n_pairs`` candidates: ``verify.jobs`` (0: one per usable core),
-    but no more than keeps ``MIN_PAIRS_PER_JOB`` pairs each."""
-    jobs = cfg.verify.jobs
-    if not jobs:
-        try:
-            jobs = len(os.sched_getaffinity(0))
-        except AttributeError:  # not on Linux
-            jobs = os.cpu_count() or 1
-    return max(1, min(jobs, n_pairs // MIN_PAIRS_PER_JOB))
-
-
 def verify(
-    feats: list[Features], pairs: np.ndarray, bag: np.ndarray, cfg: Config, progress: Progress | None = None
-) -> Iterator[tuple[int, int, Aligned]]:
-    """Align every candidate pair, in pair order, on ``verify.jobs`` processes.
+    corpus: Corpus, pairs: np.ndarray, bag: np.ndarray, progress: Progress | None = None
+) -> list[Match]:
+    """Align every candidate pair on ``run.jobs`` processes; the matches in pair order.
 
     The aligner (the compiled port of ``align.align_pair``) is a pure function of two documents, so
     the pairs are cut into chunks that forked workers align; results come back in chunk order,
     identical to a single process's.
     """
-    jobs = jobs_of(cfg, len(pairs))
-    step = max(1, min(CHUNK, -(-len(pairs) // (4 * jobs))))
-    bounds = [(lo, min(lo + step, len(pairs))) for lo in range(0, len(pairs), step)]
-    if jobs <= 1 or "fork" not in mp.get_all_start_methods():
-        chunks: Iterable[list] = (_verify_range(feats, pairs, bag, cfg, lo, hi) for lo, hi in bounds)
-        yield from _reported(chunks, bounds, len(pairs), progress)
-        return
-    global _SHARED
-    _SHARED = (feats, pairs, bag, cfg)
-    try:
-        with mp.get_context("fork").Pool(jobs) as pool:
-            yield from _reported(pool.imap(_verify_chunk, bounds), bounds, len(pairs), progress)
-    finally:
-        _SHARED = ()
-
-
-def _reported(chunks: Iterable[list], bounds: list[tuple[int, int]], total: int, progress: Progress | None):
-    for (_, hi), chunk in zip(bounds, chunks, strict=True):
-        yield from chunk
+    jobs = processes(corpus.cfg.run.jobs, len(pairs), MIN_PAIRS_PER_JOB)
+    bounds = chunks(len(pairs), jobs, 2000)
+    matches = []
+    docs = corpus.docs
+    for (_, hi), found in zip(
+        bounds, fork_map(_verify_range, (corpus, pairs, bag), bounds, jobs), strict=True
+    ):
+        for i, j, a0, a1, b0, b1, kind, jac, cont in found:
+            da, db = docs[i], docs[j]
+            matches.append(
+                Match(Passage(da.id, a0, a1), Passage(db.id, b0, b1), kind, jac, cont, source_side(da, db))
+            )
         if progress:
-            progress("verify", hi, total)
+            progress("verify", hi, len(pairs))
+    return matches
 
 
 def find_pairs(docs: Iterable[Document], cfg: Config, progress: Progress | None = None) -> PairsResult:
@@ -172,9 +146,7 @@ def find_pairs(docs: Iterable[Document], cfg: Config, progress: Progress | None 
         cands = find_candidates(corpus.feats, cfg)
         pairs, bag = doc_pairs(cands, len(corpus.docs))
         t2 = time.perf_counter()
-        matches: list[Match] = []
-        for i, j, al in verify(corpus.feats, pairs, bag, cfg, progress):
-            matches.append(to_match(corpus, i, j, al))
+        matches = verify(corpus, pairs, bag, progress)
         if progress:
             progress("verify", len(pairs), len(pairs))
         t3 = time.perf_counter()
@@ -195,7 +167,7 @@ def find_pairs(docs: Iterable[Document], cfg: Config, progress: Progress | None 
         "dropped_buckets": {c: s.dropped_buckets for c, s in cands.stats.items()},
         "dropped_bucket_windows": {c: s.dropped_members for c, s in cands.stats.items()},
         "candidate_doc_pairs": len(pairs),
-        "verify_jobs": jobs_of(cfg, len(pairs)),
+        "verify_processes": processes(cfg.run.jobs, len(pairs), MIN_PAIRS_PER_JOB),
         "verified_pairs": len(matches),
         "kinds": {k: sum(m.kind == k for m in matches) for k in ("exact", "near", "rewrite")},
         "scheme": info.__dict__,

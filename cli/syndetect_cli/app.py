@@ -23,7 +23,11 @@ def _main(
     profile: str = typer.Option(None, "--profile", help="syndication (default), crawl-dedup or rewrites."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
     jobs: int = typer.Option(
-        None, "--jobs", "-j", help="Processes verifying candidate pairs (0: one per core; default 1).", min=0
+        None,
+        "--jobs",
+        "-j",
+        help="Processes verifying candidate pairs (0, the default: one per core).",
+        min=0,
     ),
 ) -> None:
     """Find duplicated and syndicated text in Arabic news.

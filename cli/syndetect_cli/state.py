@@ -29,7 +29,7 @@ def config() -> Config:
     """The configuration from --config and --profile, with --jobs."""
     try:
         cfg = load_config(CONFIG_PATH, PROFILE)
-        return cfg if JOBS is None else with_overrides(cfg, {"verify": {"jobs": JOBS}})
+        return cfg if JOBS is None else with_overrides(cfg, {"run": {"jobs": JOBS}})
     except ConfigError as err:
         fail(str(err))
 

@@ -1,0 +1,57 @@
+"""Map a pure function over chunks of work on forked processes, results in chunk order.
+
+Forking shares the parent's read-only state (documents, features) with the workers without pickling
+it; only each chunk's bounds go out and its result comes back. Where ``fork`` is not available, or
+one process is asked for, the chunks run in this process: the results are the same either way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+_SHARED: Any = None  # what the forked workers read: set just before the pool forks
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def processes(jobs: int, work: int, least: int) -> int:
+    """How many processes for ``work`` items: ``jobs`` (0: one per usable core), each given at least
+    ``least`` items."""
+    return max(1, min(jobs or usable_cores(), work // max(1, least)))
+
+
+def chunks(total: int, jobs: int, most: int) -> list[tuple[int, int]]:
+    """``[lo, hi)`` bounds covering ``range(total)``: about four chunks per process, at most ``most``
+    items each (small chunks keep the processes evenly busy and the progress moving)."""
+    step = max(1, min(most, -(-total // (4 * jobs))))
+    return [(lo, min(lo + step, total)) for lo in range(0, total, step)]
+
+
+def _call(bounds: tuple[int, int]) -> Any:
+    fn, shared = _SHARED
+    return fn(shared, *bounds)
+
+
+def fork_map(
+    fn: Callable[[Any, int, int], Any], shared: Any, bounds: Sequence[tuple[int, int]], jobs: int
+) -> Iterator[Any]:
+    """``fn(shared, lo, hi)`` for every chunk, in order, on ``jobs`` forked processes."""
+    global _SHARED
+    if jobs <= 1 or len(bounds) <= 1 or "fork" not in mp.get_all_start_methods():
+        for lo, hi in bounds:
+            yield fn(shared, lo, hi)
+        return
+    _SHARED = (fn, shared)
+    try:
+        with mp.get_context("fork").Pool(jobs) as pool:
+            yield from pool.imap(_call, bounds)
+    finally:
+        _SHARED = None
