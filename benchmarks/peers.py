@@ -99,11 +99,11 @@ SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
     },
     "text-dedup": {
         "default": {},  # the README's config.toml: 5-grams, num_perm 240, threshold 0.7, verified
-        "best": {"ngram_size": 3, "threshold": 0.3, "check_false_positive": False},
+        "best": {"ngram_size": 3, "threshold": 0.2, "check_false_positive": False},
     },
     "datatrove": {
         "default": {},  # MinhashConfig(): 5-grams, 14 buckets x 8 hashes, English tokenizer
-        "best": {"language": "ara", "n_grams": 3, "num_buckets": 20, "hashes_per_bucket": 3},
+        "best": {"language": "ara", "n_grams": 3, "num_buckets": 25, "hashes_per_bucket": 2},
     },
 }
 TOOLS = tuple(SETTINGS)
