@@ -61,7 +61,10 @@ def test_pairs_records_have_exactly_the_contract_fields(tmp_path):
 def test_spans_are_character_offsets_of_the_original_text(tmp_path):
     out = tmp_path / "pairs.jsonl"
     run("pairs", DEMO, "-o", str(out))
-    texts = {json.loads(x)["id"]: json.loads(x)["text"] for x in Path(DEMO).read_text(encoding="utf-8").splitlines()}
+    texts = {
+        json.loads(x)["id"]: json.loads(x)["text"]
+        for x in Path(DEMO).read_text(encoding="utf-8").splitlines()
+    }
     quote = "لولا قراراتكم وأعمالكم لكان الإرهاب الذي انتشر في المنطقة شغل مساحات أكبر بكثير وانتشر في مناطق أوسع بكثير"
     found = [
         r
@@ -111,7 +114,14 @@ def test_dedup_document_level_keeps_the_earliest_of_near_duplicates(tmp_path):
     wire = next(r for r in PLANTED if r["id"] == "wire")
     recs = [dict(r) for r in PLANTED]
     # The same article crawled again the next day with one word changed: a near-duplicate document.
-    recs.append(dict(wire, id="wire-again", published="2015-07-22T08:00:00+03:00", text=wire["text"].replace("اليوم", "أمس")))
+    recs.append(
+        dict(
+            wire,
+            id="wire-again",
+            published="2015-07-22T08:00:00+03:00",
+            text=wire["text"].replace("اليوم", "أمس"),
+        )
+    )
     path = _write_jsonl(tmp_path / "c.jsonl", recs)
     kept, removed = tmp_path / "kept.jsonl", tmp_path / "removed.jsonl"
     assert run("dedup", path, "-o", str(kept), "--removed", str(removed)).exit_code == 0
@@ -134,7 +144,10 @@ def test_dedup_passage_level_cuts_repeats_out_of_later_documents(tmp_path):
     cuts = _lines(removed)
     assert cuts and all({"id", "start", "end", "kept", "similarity", "reason"} <= set(r) for r in cuts)
     texts = {r["id"]: r["text"] for r in _lines(kept)}
-    original = {json.loads(x)["id"]: json.loads(x)["text"] for x in Path(DEMO).read_text(encoding="utf-8").splitlines()}
+    original = {
+        json.loads(x)["id"]: json.loads(x)["text"]
+        for x in Path(DEMO).read_text(encoding="utf-8").splitlines()
+    }
     assert len(texts["aggregator-1"]) < len(original["aggregator-1"]) / 2  # its copied sections are gone
     assert texts["rt-1"] == original["rt-1"]  # RT is the origin of what it shares: untouched
 
@@ -156,3 +169,17 @@ def test_normalize_shows_the_folded_text():
     result = run("normalize", "أَعْلَنَ الكرملينُ ـــ الأربعاء ٢١")
     assert result.exit_code == 0
     assert result.output.strip() == "اعلن الكرملين الاربعاء 21"
+
+
+def test_jobs_changes_nothing_in_the_output_and_is_recorded(tmp_path):
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert run("--jobs", "1", "pairs", DEMO, "-o", str(one)).exit_code == 0
+    assert run("--jobs", "2", "pairs", DEMO, "-o", str(two)).exit_code == 0
+    assert one.read_bytes() == two.read_bytes()
+    stats = json.loads((tmp_path / "two.jsonl.stats.json").read_text(encoding="utf-8"))
+    assert stats["config"]["run"]["jobs"] == 2
+
+
+def test_negative_jobs_is_a_usage_error(tmp_path):
+    result = runner.invoke(app, ["--jobs", "-1", "pairs", DEMO, "-o", str(tmp_path / "p.jsonl")])
+    assert result.exit_code == 2

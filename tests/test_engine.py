@@ -60,7 +60,9 @@ def test_known_reuse_is_found_with_its_spans(demo, entry):
     assert found, f"no pair between {entry['a']['doc']} and {entry['b']['doc']}"
     # Exact copies must be covered almost entirely; rewrites at least in their shared part.
     floor = 0.95 if entry["kind"] == "exact" else 0.3
-    best = max(min(_overlap(sa, ka) / (ka[1] - ka[0]), _overlap(sb, kb) / (kb[1] - kb[0])) for sa, sb, _ in found)
+    best = max(
+        min(_overlap(sa, ka) / (ka[1] - ka[0]), _overlap(sb, kb) / (kb[1] - kb[0])) for sa, sb, _ in found
+    )
     assert best >= floor, f"{entry['name']}: best coverage {best:.2f} < {floor}"
 
 
@@ -69,7 +71,10 @@ def test_assad_quote_is_an_exact_copy_with_exact_spans(demo):
     d = _docs(docs)
     quote = "لولا قراراتكم وأعمالكم لكان الإرهاب الذي انتشر في المنطقة شغل مساحات أكبر بكثير وانتشر في مناطق أوسع بكثير"
     hits = [(sa, sb, m) for sa, sb, m in _pairs_between(result, "rt-1", "addiyar-1") if m.kind == "exact"]
-    assert any(d["rt-1"].text[sa[0] : sa[1]] == quote and d["addiyar-1"].text[sb[0] : sb[1]] == quote for sa, sb, _ in hits)
+    assert any(
+        d["rt-1"].text[sa[0] : sa[1]] == quote and d["addiyar-1"].text[sb[0] : sb[1]] == quote
+        for sa, sb, _ in hits
+    )
     # RT published first: it is the source side.
     m = next(m for sa, sb, m in hits if d["rt-1"].text[sa[0] : sa[1]] == quote)
     assert (m.a.doc if m.source == "a" else m.b.doc) == "rt-1"
@@ -176,6 +181,9 @@ def test_short_documents_are_kept_out_of_the_index():
 def test_boilerplate_buckets_are_capped_and_counted():
     cfg = with_overrides(load_config(), {"lsh": {"max_bucket": 3}})
     footer = "جميع الحقوق محفوظة لصحيفة المثال اقرأ أيضا تابعونا على مواقع التواصل الاجتماعي واشترك في النشرة البريدية اليومية"
-    docs = [Document(f"p{k}", f"خبر رقم {k} عن موضوع مختلف تماما في يوم {k} من الشهر. " + footer) for k in range(8)]
+    docs = [
+        Document(f"p{k}", f"خبر رقم {k} عن موضوع مختلف تماما في يوم {k} من الشهر. " + footer)
+        for k in range(8)
+    ]
     result = find_pairs(docs, cfg)
     assert sum(result.stats["dropped_buckets"].values()) > 0
