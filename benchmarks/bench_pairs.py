@@ -338,15 +338,41 @@ def naive_miss_summary(missed: list[dict], doc_text: dict[str, str]) -> str:
 # --------------------------------------------------------------------------------------------- main
 
 
+def tree_pss_mb(root: int) -> float:
+    """Proportional set size (MB) of a process and all its descendants: pages shared between a forked
+    worker and its parent are counted once, split between them, unlike summing their RSS."""
+    total_kb, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as fh:
+                total_kb += next((int(line.split()[1]) for line in fh if line.startswith("Pss:")), 0)
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as fh:
+                    todo += [int(c) for c in fh.read().split()]
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total_kb / 1024
+
+
 def spawn(args: list[str]) -> dict:
-    """Run this script as a worker in a fresh interpreter; return its pickled report."""
+    """Run this script as a worker in a fresh interpreter; return its pickled report, with the peak
+    PSS of its whole process tree (forked workers included), sampled every 0.25 s."""
     with tempfile.NamedTemporaryFile(suffix=".pkl", delete=False) as tmp:
         out = tmp.name
     try:
         cmd = [sys.executable, str(Path(__file__).resolve()), *args, "--out", out]
-        subprocess.run(cmd, check=True, cwd=ROOT)
+        proc = subprocess.Popen(cmd, cwd=ROOT)
+        peak = 0.0
+        while proc.poll() is None:
+            peak = max(peak, tree_pss_mb(proc.pid))
+            time.sleep(0.25)
+        if proc.returncode:
+            raise subprocess.CalledProcessError(proc.returncode, cmd)
         with open(out, "rb") as fh:
-            return pickle.load(fh)
+            report = pickle.load(fh)
+        report["tree_pss_mb"] = peak
+        return report
     finally:
         os.unlink(out)
 
@@ -485,7 +511,8 @@ def main() -> None:
     print(
         f"syndetect peak memory: {syn['peak_mb']:.0f} MB (target < 2048); after reading: "
         f"{syn['peak_mb_after_read']:.0f} MB; verifying processes {syn['stats']['verify_processes']}, largest forked worker "
-        f"{syn['children_peak_mb']:.0f} MB (it shares the parent's pages until it writes to them)"
+        f"{syn['children_peak_mb']:.0f} MB RSS (pages shared with the parent included); whole process tree "
+        f"{syn['tree_pss_mb']:.0f} MB PSS at its sampled peak"
     )
     print(
         f"\nreprints: {len(para_ids)} paragraphs, {n} member pairs located ({cross} cross-outlet); "

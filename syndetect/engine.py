@@ -15,7 +15,7 @@ import numpy as np
 
 from syndetect.candidates import doc_pairs, find_candidates
 from syndetect.config import Config
-from syndetect.features import Features, Vocabulary, features, token_spans
+from syndetect.features import Features, Vocabulary, features
 from syndetect.kernel import align_pair_compiled, parameters
 from syndetect.minhash import scheme_info
 from syndetect.normalize import UNICODE_VERSION
@@ -35,16 +35,13 @@ class Corpus:
     feats: list[Features]
     cfg: Config
     index: dict[str, int] = field(default_factory=dict)
-    _spans: dict[int, tuple] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.index = {d.id: i for i, d in enumerate(self.docs)}
 
     def spans(self, i: int) -> tuple:
-        """Original-text (starts, ends) of document ``i``'s tokens, computed once when first needed."""
-        if i not in self._spans:
-            self._spans[i] = token_spans(self.docs[i], self.cfg, self.feats[i].n_tokens)
-        return self._spans[i]
+        """Original-text (starts, ends) of document ``i``'s tokens."""
+        return self.feats[i].starts, self.feats[i].ends
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """What the engine keeps of a document: token hashes and n-gram hashes, nothing else.
 
 Holding arrays instead of token strings keeps a 30,000-article corpus in a few hundred megabytes.
-Character offsets are not kept: ``token_spans`` recomputes them for the few documents that end up in
-a verified pair.
+Each token's character offsets are kept too (8 bytes a token), so that aligned token spans become
+character spans without tokenizing the text again.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import xxhash
 from syndetect.config import Config
 from syndetect.lsh import sorted_unique
 from syndetect.minhash import EMPTY
-from syndetect.normalize import tokenize, words
+from syndetect.normalize import tokenize
 from syndetect.records import Document
 from syndetect.shingle import fold32, ngram_hashes
 from syndetect.stopwords import STOPWORDS
@@ -35,6 +35,7 @@ class Features:
             the end), so its count is ``gram_start[k + 1] - gram_start[k]``.
         gram_pos: the positions of the n-grams, grouped by ``gram_keys`` and ascending within a group.
         bag_keys: the distinct content-word hashes, sorted.
+        starts, ends: each token's character offsets in the original text (end exclusive).
 
     The sorted views let the aligner intersect two documents with a few array calls.
     """
@@ -47,6 +48,8 @@ class Features:
     gram_start: np.ndarray
     gram_pos: np.ndarray
     bag_keys: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
 
     @property
     def n_tokens(self) -> int:
@@ -100,7 +103,8 @@ def grouped(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def features(doc: Document, cfg: Config, vocab: Vocabulary | None = None) -> Features:
     """Tokenize, hash and shingle one document (pure but for the shared vocabulary cache)."""
     vocab = vocab if vocab is not None else Vocabulary(cfg.shingle.seed)
-    ids = vocab.lookup(words(doc.text, cfg.normalize, clitics=cfg.shingle.clitics))
+    toks = tokenize(doc.text, cfg.normalize, clitics=cfg.shingle.clitics)
+    ids = vocab.lookup(toks.words)
     h64 = vocab.hashes[ids]
     tokens, content = fold32(h64), vocab.content[ids]
     grams = ngram_hashes(h64, cfg.shingle.ngram)
@@ -114,12 +118,6 @@ def features(doc: Document, cfg: Config, vocab: Vocabulary | None = None) -> Fea
         gram_start=start,
         gram_pos=pos,
         bag_keys=sorted_unique(tokens[content]),
+        starts=toks.starts,
+        ends=toks.ends,
     )
-
-
-def token_spans(doc: Document, cfg: Config, n_tokens: int) -> tuple[np.ndarray, np.ndarray]:
-    """The original-text start and end of every token (``n_tokens`` of them, checked)."""
-    toks = tokenize(doc.text, cfg.normalize, clitics=cfg.shingle.clitics)
-    if len(toks.starts) != n_tokens:
-        raise RuntimeError(f"{doc.id}: tokenize found {len(toks.starts)} tokens, words() {n_tokens}")
-    return toks.starts, toks.ends
