@@ -21,7 +21,6 @@ from syndetect.config import Config
 from syndetect.features import Features
 from syndetect.lsh import CandidateStats, band_keys, candidate_pairs, choose_params, sorted_unique
 from syndetect.minhash import EMPTY, block_minima, window_signatures
-from syndetect.parallel import fork_map, processes
 
 CHANNELS = ("ordered", "bag", "bag_wide")
 
@@ -135,42 +134,25 @@ def estimate(sigs: np.ndarray, pairs: np.ndarray, chunk: int = 1 << 16) -> np.nd
 def find_candidates(
     feats: Sequence[Features], cfg: Config, channels: Sequence[str] | None = None
 ) -> CandidateResult:
-    """Candidate window pairs of every indexed document, per channel (``lsh.channels`` by default).
-
-    On a large corpus the channels run side by side on forked processes (``run.jobs``): each signs and
-    buckets its own windows, and only its candidate pairs come back.
-    """
-    channels = tuple(cfg.lsh.channels if channels is None else channels)
+    """Candidate window pairs of every indexed document, per channel (``lsh.channels`` by default)."""
+    channels = cfg.lsh.channels if channels is None else channels
     bands, rows = banding(cfg)
     doc_ids = [i for i, f in enumerate(feats) if f.indexed]
     result = CandidateResult(pairs={}, tables={}, bands=bands, rows=rows)
-    jobs = min(len(channels), processes(cfg.run.jobs, len(doc_ids), MIN_DOCS_PER_CHANNEL_JOB))
-    shared = (feats, doc_ids, channels, cfg, bands, rows)
-    bounds = [(k, k + 1) for k in range(len(channels))]
-    for channel, pairs, table, stats in fork_map(_channel, shared, bounds, jobs):
-        result.pairs[channel] = pairs
+    for channel in channels:
+        table = window_table(feats, doc_ids, channel, cfg, bands, rows)
+        stats = CandidateStats()
+        pairs = candidate_pairs(table.keys, table.doc, cfg.lsh.max_bucket, stats)
+        # Banding lets through pairs well below the threshold; the signatures' own estimate drops them.
+        floor = cfg.lsh.min_estimate if channel == "ordered" else cfg.lsh.min_estimate_bag
+        est = estimate(table.sigs, pairs)
+        stats.below_estimate = int((est < floor).sum())
+        result.pairs[channel] = pairs[est >= floor]
+        table.sigs = table.sigs[:0]  # no longer needed: free the memory
+        table.keys = table.keys[:0]  # no longer needed either
         result.tables[channel] = table
         result.stats[channel] = stats
     return result
-
-
-MIN_DOCS_PER_CHANNEL_JOB = 2000  # below this many indexed documents the channels run in this process
-
-
-def _channel(shared: tuple, lo: int, hi: int) -> tuple[str, np.ndarray, WindowTable, CandidateStats]:
-    """One channel's candidate window pairs above the estimate floor, its windows and statistics."""
-    feats, doc_ids, channels, cfg, bands, rows = shared
-    channel = channels[lo]
-    table = window_table(feats, doc_ids, channel, cfg, bands, rows)
-    stats = CandidateStats()
-    pairs = candidate_pairs(table.keys, table.doc, cfg.lsh.max_bucket, stats)
-    # Banding lets through pairs well below the threshold; the signatures' own estimate drops them.
-    floor = cfg.lsh.min_estimate if channel == "ordered" else cfg.lsh.min_estimate_bag
-    est = estimate(table.sigs, pairs)
-    stats.below_estimate = int((est < floor).sum())
-    table.sigs = table.sigs[:0]  # no longer needed: free the memory
-    table.keys = table.keys[:0]  # no longer needed either
-    return channel, pairs[est >= floor], table, stats
 
 
 def doc_pairs(result: CandidateResult, n_docs: int) -> tuple[np.ndarray, np.ndarray]:

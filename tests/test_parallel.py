@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from syndetect import candidates, engine
+from syndetect import engine
 from syndetect.config import load_config, with_overrides
 from syndetect.engine import find_pairs
 from syndetect.io.readers import read_documents
@@ -44,7 +44,6 @@ def test_fork_map_keeps_chunk_order():
 def test_two_processes_give_the_same_pairs(monkeypatch, profile):
     # The demo corpus is small: let every stage fork anyway.
     monkeypatch.setattr(engine, "MIN_PAIRS_PER_JOB", 1)
-    monkeypatch.setattr(candidates, "MIN_DOCS_PER_CHANNEL_JOB", 1)
     cfg = load_config(profile=profile)
     docs = list(read_documents([str(DEMO)], cfg.read))
     one = find_pairs(docs, with_overrides(cfg, {"run": {"jobs": 1}}))
