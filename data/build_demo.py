@@ -265,7 +265,7 @@ NOT_COPIES = [
         ),
         (
             "bbc-1",
-            "السعودي الملك سلمان بن عبدالعزيز.\n\nوأطلع الرئيس بوتين الزعيمين على \"نتائج زيارة الرئيس الأسد الى موسكو",
+            'السعودي الملك سلمان بن عبدالعزيز.\n\nوأطلع الرئيس بوتين الزعيمين على "نتائج زيارة الرئيس الأسد الى موسكو',
         ),
         "Both report the Kremlin's readout of Putin's call to King Salman in nearly the same words "
         "('نتائج زيارة الرئيس الأسد الى موسكو'); BBC may have drawn on the AFP wire. An order-free "

@@ -12,6 +12,7 @@ only when it passes the configured floors: only verified reuse is reported.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,7 @@ from syndetect.config import Config
 from syndetect.features import Features
 
 MAX_SEED_REPEATS = 8  # an n-gram repeated more often than this in one document seeds nothing
+RESCUE_SHARE = 0.2  # region pairs sharing less of their content words are not searched for a passage
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,11 @@ def _window_bag(f: Features, lo: int, hi: int) -> set[int]:
     return set(f.tokens[lo:hi][f.content[lo:hi]].tolist())
 
 
+def _stem_bag(f: Features, lo: int, hi: int) -> set[int]:
+    """The content words of ``[lo, hi)`` as verification compares them (light stems with ``shingle.bag_stem``)."""
+    return set(f.words[lo:hi][f.content[lo:hi]].tolist())
+
+
 def _trim(f: Features, lo: int, hi: int, other: set[int]) -> tuple[int, int] | None:
     """The first and last content token of ``[lo, hi)`` that the other side has too."""
     toks, content = f.tokens[lo:hi].tolist(), f.content[lo:hi].tolist()
@@ -168,6 +175,96 @@ def _focus(f: Features, lo: int, hi: int, other: set[int], length: int) -> tuple
     return _trim(f, lo + best, lo + best + length, other)
 
 
+def _content(f: Features, lo: int, hi: int) -> np.ndarray:
+    """The content-word hashes of ``[lo, hi)``, sorted and unique."""
+    return np.unique(f.tokens[lo:hi][f.content[lo:hi]])
+
+
+def _best_stretch(f: Features, lo: int, hi: int, other: np.ndarray, penalty: float) -> tuple[int, int] | None:
+    """The stretch of ``[lo, hi)`` whose content words best match ``other``: the maximum-sum run of
+    content words scoring +1 for a word ``other`` has and ``-penalty`` for one it lacks (a run holds
+    on while its share of hits stays at least ``penalty / (1 + penalty)``)."""
+    pos = np.flatnonzero(f.content[lo:hi])
+    if not len(pos):
+        return None
+    hit = np.isin(f.tokens[lo:hi][pos], other, assume_unique=False)
+    if not hit.any():
+        return None
+    csum = np.concatenate(([0.0], np.cumsum(np.where(hit, 1.0, -penalty))))
+    low = np.minimum.accumulate(csum)
+    end = int(np.argmax(csum[1:] - low[:-1]))  # the run ends at content word ``end``
+    start = int(np.flatnonzero(csum[: end + 1] == low[end])[-1])  # and starts after the lowest prefix
+    return lo + int(pos[start]), lo + int(pos[end]) + 1
+
+
+def _tighten(
+    fa: Features, fb: Features, xa: tuple[int, int], xb: tuple[int, int], penalty: float, rounds: int = 4
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """Both sides cut down, in turn, to their best stretch against the other side's words, until stable:
+    loose region edges (neighbouring text on one topic) fall off."""
+    for _ in range(rounds):
+        na = _best_stretch(fa, xa[0], xa[1], _content(fb, *xb), penalty)
+        if na is None:
+            return None
+        nb = _best_stretch(fb, xb[0], xb[1], _content(fa, *na), penalty)
+        if nb is None:
+            return None
+        if (na, nb) == (xa, xb):
+            break
+        xa, xb = na, nb
+    return xa, xb
+
+
+def in_order(fa: Features, fb: Features, a0: int, a1: int, b0: int, b1: int) -> float:
+    """The longest common subsequence of the spans' content words, as a share of the shorter side's
+    content words: near the content-word containment for a copy with substituted words, far below it
+    for shuffled words or text that only shares a topic."""
+    xs = fa.words[a0:a1][fa.content[a0:a1]].tolist()
+    ys = fb.words[b0:b1][fb.content[b0:b1]].tolist()
+    if not xs or not ys:
+        return 0.0
+    where: dict[int, list[int]] = {}
+    for j, y in enumerate(ys):
+        where.setdefault(y, []).append(j)
+    tails: list[int] = []
+    for x in xs:
+        for j in reversed(where.get(x, ())):
+            k = bisect.bisect_left(tails, j)
+            if k == len(tails):
+                tails.append(j)
+            else:
+                tails[k] = j
+    return len(tails) / min(len(xs), len(ys))
+
+
+def passes_bag(
+    fa: Features, fb: Features, a0: int, a1: int, b0: int, b1: int, bag: float, cfg: Config
+) -> bool:
+    """Whether an order-free passage with content-word containment ``bag`` is verified: at least
+    ``verify.bag_containment``, or at least ``verify.bag_ordered`` with as large a share kept in order."""
+    if bag >= cfg.verify.bag_containment:
+        return True
+    low = cfg.verify.bag_ordered
+    return 0 < low <= bag and in_order(fa, fb, a0, a1, b0, b1) >= low
+
+
+def _rescue(
+    fa: Features, fb: Features, xa: tuple[int, int], xb: tuple[int, int], cfg: Config
+) -> tuple[int, int, int, int] | None:
+    """The tightened stretches of a region pair, when their content words pass the floors."""
+    tight = _tighten(fa, fb, xa, xb, cfg.verify.bag_tighten)
+    if tight is None:
+        return None
+    (a0, a1), (b0, b1) = tight
+    bag_a, bag_b = _window_bag(fa, a0, a1), _window_bag(fb, b0, b1)
+    shared = len(bag_a & bag_b)
+    if shared < cfg.verify.bag_min_words:
+        return None
+    if not passes_bag(fa, fb, a0, a1, b0, b1, shared / min(len(bag_a), len(bag_b)), cfg):
+        return None
+    return a0, a1, b0, b1
+
+
 def bag_passages(fa: Features, fb: Features, cfg: Config) -> list[tuple[int, int, int, int]]:
     """Passages whose content words match regardless of order (shuffled words and phrases, rewrites).
 
@@ -176,23 +273,35 @@ def bag_passages(fa: Features, fb: Features, cfg: Config) -> list[tuple[int, int
     trimmed to the words they share.
     """
     floor = cfg.verify.bag_containment
+    dense = min(floor, cfg.verify.bag_ordered) if cfg.verify.bag_ordered > 0 else floor
     least = cfg.verify.bag_min_words
     common = np.intersect1d(fa.bag_keys, fb.bag_keys, assume_unique=True)
     if len(common) < least:
         return []
     width = cfg.segment.stride
-    regions_b = [
-        (b0, b1, _window_bag(fb, b0, b1))
-        for b0, b1 in dense_regions(_hits(fb, common), fb.content, width, floor, least)
-    ]
+    # With order evidence allowed, regions are also sought at the lower density (one region may then
+    # span a passage with substituted words); the denser regions stay, as their own candidates.
+    levels = sorted({floor, dense})
+    hit_b = _hits(fb, common)
+    regions_b = sorted({r for x in levels for r in dense_regions(hit_b, fb.content, width, x, least)})
     if not regions_b:
         return []
+    hit_a = _hits(fa, common)
+    regions_a = sorted({r for x in levels for r in dense_regions(hit_a, fa.content, width, x, least)})
+    bags_b = [_window_bag(fb, b0, b1) for b0, b1 in regions_b]
     spans = []
-    for a0, a1 in dense_regions(_hits(fa, common), fa.content, width, floor, least):
+    for a0, a1 in regions_a:
         bag_a = _window_bag(fa, a0, a1)
-        for b0, b1, bag_b in regions_b:
+        for (b0, b1), bag_b in zip(regions_b, bags_b, strict=True):
             shared = bag_a & bag_b
-            if len(shared) / min(len(bag_a), len(bag_b)) < floor:
+            share = len(shared) / min(len(bag_a), len(bag_b))
+            if share < floor:
+                # Two regions that each hold more than the passage (a neighbouring copy, text on the
+                # same topic) may still hold it: their best-matching stretches are measured instead.
+                if cfg.verify.bag_tighten > 0 and len(shared) >= least and share >= RESCUE_SHARE:
+                    cut = _rescue(fa, fb, (a0, a1), (b0, b1), cfg)
+                    if cut:
+                        spans.append(cut)
                 continue
             xa = _trim(fa, a0, a1, shared)
             xb = _trim(fb, b0, b1, shared)
@@ -205,6 +314,9 @@ def bag_passages(fa: Features, fb: Features, cfg: Config) -> list[tuple[int, int
                 xa = _focus(fa, xa[0], xa[1], bag_b, int(1.5 * lb))
             elif lb > ratio * la:
                 xb = _focus(fb, xb[0], xb[1], bag_a, int(1.5 * la))
+            if xa and xb and cfg.verify.bag_tighten > 0:
+                tight = _tighten(fa, fb, xa, xb, cfg.verify.bag_tighten)
+                xa, xb = tight if tight else (None, None)
             if xa and xb:
                 spans.append((xa[0], xa[1], xb[0], xb[1]))
     return spans
@@ -295,7 +407,7 @@ def measure(
     union = len(sa) + len(sb) - inter
     jac = inter / union if union else 0.0
     cont = inter / min(len(sa), len(sb)) if min(len(sa), len(sb)) else 0.0
-    wa, wb = _window_bag(fa, a0, a1), _window_bag(fb, b0, b1)
+    wa, wb = _stem_bag(fa, a0, a1), _stem_bag(fb, b0, b1)
     wi = len(wa & wb)
     bag = wi / min(len(wa), len(wb)) if min(len(wa), len(wb)) else 0.0
     return jac, cont, bag
@@ -316,9 +428,12 @@ def align_pair(fa: Features, fb: Features, order_free: bool, cfg: Config) -> lis
     n = cfg.shingle.ngram
     v = cfg.verify
     ordered = merge_spans(ordered_passages(fa, fb, n, v.max_gap, v.min_seeds), v.max_gap)
-    bags = (
-        [b for b in bag_passages(fa, fb, cfg) if _extends(b, ordered, 2 * v.min_tokens)] if order_free else []
-    )
+    held, reach = ordered, 2 * v.min_tokens
+    if v.bag_tighten > 0:
+        # Tightened order-free passages have no loose edges: they need only reach a little beyond a
+        # verbatim passage, and verbatim scraps too short to report do not hold them back.
+        held, reach = [o for o in ordered if min(o[1] - o[0], o[3] - o[2]) >= v.min_tokens], v.min_tokens // 2
+    bags = [b for b in bag_passages(fa, fb, cfg) if _extends(b, held, reach)] if order_free else []
     # Long verbatim passages stay pairs of their own, even inside a rewritten region: the region is
     # cut around them. Short ones (a reordered phrase) join the region they sit in.
     # A region mostly made of verbatim passages (shuffled phrases) absorbs them all.
@@ -335,9 +450,9 @@ def align_pair(fa: Features, fb: Features, order_free: bool, cfg: Config) -> lis
         if min(a1 - a0, b1 - b0) < v.min_tokens:
             continue
         jac, cont, bag = measure(fa, fb, a0, a1, b0, b1, n)
-        if cont < v.min_containment and bag < v.bag_containment:
-            continue
-        if jac < v.min_jaccard and bag < v.bag_containment:
+        if (cont < v.min_containment or jac < v.min_jaccard) and not passes_bag(
+            fa, fb, a0, a1, b0, b1, bag, cfg
+        ):
             continue
         out.append(Aligned(a0, a1, b0, b1, jac, cont, bag, kind_of(fa, fb, a0, a1, b0, b1, jac, cfg)))
     return out

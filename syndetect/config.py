@@ -55,6 +55,7 @@ class ShingleConfig:
 
     ngram: int = 3  # word n-grams for the ordered channel
     clitics: bool = False  # strip و ف ب ل ك ال prefixes from tokens
+    bag_stem: bool = False  # order-free verification compares light-stemmed content words (syndetect.stem)
     hash: str = "xxh64"  # named, seeded token hash
     seed: int = 1
 
@@ -101,6 +102,8 @@ class VerifyConfig:
     reorder_gap: int = 40  # passages this close on side b (and max_gap on side a) are one reordered passage
     keep_apart: int = 15  # verbatim passages this long stay pairs of their own inside a rewritten region
     bag_length_ratio: float = 2.5  # order-free passages whose sides differ more in length are rejected
+    bag_ordered: float = 0.0  # or this containment, with as large a share kept in order (0 = off)
+    bag_tighten: float = 0.0  # cut order-free passages to their best-matching stretch (miss penalty; 0 = off)
     min_tokens: int = 8  # shortest reported passage, in tokens
     max_gap: int = 6  # tokens skipped on either side when chaining seeds into one passage
     min_seeds: int = 3  # shared n-grams an ordered passage needs
@@ -172,7 +175,8 @@ PROFILES: dict[str, dict[str, Any]] = {
     # shorter than 16 tokens (a shared name chain, a common quotation) are not reported.
     "rewrites": {
         "lsh": {"channels": ["ordered", "bag", "bag_wide"], "min_estimate_bag": 0.15},
-        "verify": {"min_tokens": 16},
+        "shingle": {"bag_stem": True},
+        "verify": {"min_tokens": 16, "bag_tighten": 0.65, "bag_ordered": 0.45, "keep_apart": 60},
     },
 }
 

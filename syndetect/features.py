@@ -18,6 +18,7 @@ from syndetect.minhash import EMPTY
 from syndetect.normalize import tokenize
 from syndetect.records import Document
 from syndetect.shingle import fold32, ngram_hashes
+from syndetect.stem import light_stem
 from syndetect.stopwords import STOPWORDS
 
 
@@ -37,6 +38,10 @@ class Features:
         bag_keys: the distinct content-word hashes, sorted.
         starts, ends: each token's character offsets in the original text (end exclusive).
 
+        words: 32-bit hash of each token as order-free verification compares it (content-word
+            containment and order of a passage): light-stemmed with ``shingle.bag_stem``, else ``tokens``
+            itself. Candidates, regions and passage edges use ``tokens``.
+
     The sorted views let the aligner intersect two documents with a few array calls.
     """
 
@@ -50,6 +55,7 @@ class Features:
     bag_keys: np.ndarray
     starts: np.ndarray
     ends: np.ndarray
+    words: np.ndarray
 
     @property
     def n_tokens(self) -> int:
@@ -71,6 +77,20 @@ class Vocabulary:
     ids: dict[str, int] = field(default_factory=dict)
     hashes: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=np.uint64))
     content: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=bool))
+    names: list[str] = field(default_factory=list)  # the token of each id
+    stems: np.ndarray = field(
+        default_factory=lambda: np.empty(0, dtype=np.uint64)
+    )  # per id, filled on demand
+
+    def stem_hashes(self, ids: np.ndarray) -> np.ndarray:
+        """The 64-bit hash of each id's light stem (``syndetect.stem``)."""
+        done = len(self.stems)
+        if done < len(self.ids):
+            new = [
+                xxhash.xxh64_intdigest(light_stem(w).encode("utf-8"), self.seed) for w in self.names[done:]
+            ]
+            self.stems = np.concatenate((self.stems, np.array(new, dtype=np.uint64)))
+        return self.stems[ids]
 
     def lookup(self, tokens: list[str]) -> np.ndarray:
         """The id of every token, adding new ones."""
@@ -82,6 +102,7 @@ class Vocabulary:
                 size = max(need, 2 * len(self.hashes))
                 self.hashes = np.resize(self.hashes, size)
                 self.content = np.resize(self.content, size)
+            self.names.extend(sorted(new))
             for k, w in enumerate(sorted(new), start=start):
                 self.ids[w] = k
                 self.hashes[k] = xxhash.xxh64_intdigest(w.encode("utf-8"), self.seed)
@@ -120,4 +141,5 @@ def features(doc: Document, cfg: Config, vocab: Vocabulary | None = None) -> Fea
         bag_keys=sorted_unique(tokens[content]),
         starts=toks.starts,
         ends=toks.ends,
+        words=fold32(vocab.stem_hashes(ids)) if cfg.shingle.bag_stem else tokens,
     )

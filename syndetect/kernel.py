@@ -4,7 +4,9 @@
 most of its time is interpreter overhead on small arrays (a few hundred tokens per document, a
 hundred numpy calls per pair), so the engine verifies with this port, which does the same steps in
 one compiled call per document pair. ``tests/test_kernel.py`` asserts that both give identical
-passages and measures on the demo corpus, the planted fixtures and random pairs.
+passages and measures on the demo corpus, the planted fixtures and random pairs. The order-free
+refinements of the ``rewrites`` profile (tightening, word order as evidence) are not ported: under
+them ``align_pair_compiled`` calls the reference (see ``supports``).
 
 Spans are ``(a0, a1, b0, b1)`` token ranges, end exclusive, held as 4-tuples in numba lists.
 """
@@ -418,7 +420,7 @@ def _cut(region, apart, least):
 
 
 @njit(cache=True)
-def _measure(ga, ca_, ta, gb, cb_, tb, a0, a1, b0, b1, n):
+def _measure(ga, ca_, wa_, gb, cb_, wb_, a0, a1, b0, b1, n):
     sa = np.unique(ga[a0 : max(a0, a1 - n + 1)])
     sb = np.unique(gb[b0 : max(b0, b1 - n + 1)])
     inter = _n_common(sa, sb)
@@ -426,8 +428,8 @@ def _measure(ga, ca_, ta, gb, cb_, tb, a0, a1, b0, b1, n):
     jac = inter / union if union else 0.0
     low = min(len(sa), len(sb))
     cont = inter / low if low else 0.0
-    wa = _window_bag(ta, ca_, a0, a1)
-    wb = _window_bag(tb, cb_, b0, b1)
+    wa = _window_bag(wa_, ca_, a0, a1)
+    wb = _window_bag(wb_, cb_, b0, b1)
     wl = min(len(wa), len(wb))
     bag = _n_common(wa, wb) / wl if wl else 0.0
     return jac, cont, bag
@@ -435,7 +437,7 @@ def _measure(ga, ca_, ta, gb, cb_, tb, a0, a1, b0, b1, n):
 
 @njit(cache=True)
 def align_arrays(
-    ta, ca, ga, ka, sa, pa, bka, tb, cb, gb, kb, sb, pb, bkb, order_free, n, iparams, fparams
+    ta, ca, ga, ka, sa, pa, bka, wa, tb, cb, gb, kb, sb, pb, bkb, wb, order_free, n, iparams, fparams
 ):  # pragma: no cover - compiled; equality with the reference is tested
     """Every verified passage pair of two documents: ``(spans (m, 4), measures (m, 3), kinds (m,))``.
 
@@ -506,7 +508,7 @@ def align_arrays(
         a0, a1, b0, b1 = s
         if min(a1 - a0, b1 - b0) < min_tokens:
             continue
-        jac, cont, bag = _measure(ga, ca, ta, gb, cb, tb, a0, a1, b0, b1, n)
+        jac, cont, bag = _measure(ga, ca, wa, gb, cb, wb, a0, a1, b0, b1, n)
         if cont < min_containment and bag < floor:
             continue
         if jac < min_jaccard and bag < floor:
@@ -522,6 +524,12 @@ def align_arrays(
         kinds[m] = 0 if exact else (1 if jac >= near_jaccard else 2)
         m += 1
     return out[:m], measures[:m], kinds[:m]
+
+
+def supports(cfg: Config) -> bool:
+    """Whether the kernel implements this configuration: not the order-free refinements of the
+    ``rewrites`` profile (``verify.bag_tighten``, ``verify.bag_ordered``), which only the reference has."""
+    return cfg.verify.bag_tighten == 0 and cfg.verify.bag_ordered == 0
 
 
 def parameters(cfg: Config) -> tuple[np.ndarray, np.ndarray]:
@@ -550,8 +558,9 @@ def parameters(cfg: Config) -> tuple[np.ndarray, np.ndarray]:
 def align_pair_compiled(
     fa: Features, fb: Features, order_free: bool, cfg: Config, packed: tuple | None = None
 ) -> list[Aligned]:
-    """``align.align_pair``, compiled: the same list of ``Aligned``."""
-    if max(fa.n_tokens, fb.n_tokens) >= _POS_LIMIT:
+    """``align.align_pair``, compiled: the same list of ``Aligned``. Configurations and documents the
+    kernel does not cover go to the reference."""
+    if max(fa.n_tokens, fb.n_tokens) >= _POS_LIMIT or not supports(cfg):
         from syndetect.align import align_pair
 
         return align_pair(fa, fb, order_free, cfg)
@@ -564,6 +573,7 @@ def align_pair_compiled(
         fa.gram_start,
         fa.gram_pos,
         fa.bag_keys,
+        fa.words,
         fb.tokens,
         fb.content,
         fb.grams,
@@ -571,6 +581,7 @@ def align_pair_compiled(
         fb.gram_start,
         fb.gram_pos,
         fb.bag_keys,
+        fb.words,
         order_free,
         cfg.shingle.ngram,
         iparams,
