@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 
 from syndetect.config import Config
 from syndetect.features import Features
@@ -122,12 +123,24 @@ def window_table(
     )
 
 
-def estimate(sigs: np.ndarray, pairs: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
+def estimate(sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     """The MinHash estimate of the Jaccard similarity of each window pair (share of equal values)."""
+    if not len(pairs):
+        return np.empty(0, dtype=np.float32)
+    return _estimate(sigs, np.ascontiguousarray(pairs, dtype=np.int64))
+
+
+@njit(cache=True)
+def _estimate(sigs, pairs):  # pragma: no cover - compiled; tests/test_candidates.py compares with numpy
+    # One pass over both rows, no temporaries: numpy's gather-compare-mean makes three.
     out = np.empty(len(pairs), dtype=np.float32)
-    for k in range(0, len(pairs), chunk):
-        p = pairs[k : k + chunk]
-        out[k : k + chunk] = (sigs[p[:, 0]] == sigs[p[:, 1]]).mean(axis=1)
+    n = sigs.shape[1]
+    for k in range(len(pairs)):
+        a, b = sigs[pairs[k, 0]], sigs[pairs[k, 1]]
+        same = 0
+        for m in range(n):
+            same += a[m] == b[m]
+        out[k] = same / n
     return out
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from syndetect.candidates import doc_pairs, find_candidates
 from syndetect.config import Config
-from syndetect.features import Features, Vocabulary, features
+from syndetect.features import Features, Vocabulary, features, pack, unpack
 from syndetect.kernel import align_pair_compiled, parameters
 from syndetect.minhash import scheme_info
 from syndetect.normalize import UNICODE_VERSION
@@ -25,6 +25,7 @@ from syndetect.shingle import HASH_NAME
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 MIN_PAIRS_PER_JOB = 500  # fewer candidate pairs than this per process are verified in this one
+MIN_DOCS_PER_JOB = 2000  # the same for computing features
 
 
 @dataclass
@@ -52,21 +53,30 @@ class PairsResult:
 
 
 def prepare(docs: Iterable[Document], cfg: Config, progress: Progress | None = None) -> Corpus:
-    """Compute every document's features, in id order.
+    """Compute every document's features, in id order, on ``run.jobs`` processes.
 
-    In this process: forked workers would spend more time sending the features back than computing
-    them (measured: 6.0 CPU seconds on two processes against 4.1 on one, for 10,000 articles).
+    Forked workers send their chunk's features back packed (one buffer per field: ``features.pack``),
+    so that the transfer costs little next to tokenizing.
     """
     ordered = sorted(docs, key=lambda d: d.id)
-    vocab = Vocabulary(cfg.shingle.seed)
-    feats = []
-    for k, d in enumerate(ordered):
-        feats.append(features(d, cfg, vocab))
-        if progress and k % 500 == 0:
-            progress("features", k, len(ordered))
+    jobs = processes(cfg.run.jobs, len(ordered), MIN_DOCS_PER_JOB)
+    feats: list[Features] = []
+    shared = (ordered, cfg, Vocabulary(cfg.shingle.seed), jobs > 1)  # each forked worker fills its own copy
+    for chunk in fork_map(_features_range, shared, chunks(len(ordered), jobs, 2000), jobs):
+        feats.extend(unpack(chunk) if isinstance(chunk, dict) else chunk)
+        if progress:
+            progress("features", len(feats), len(ordered))
     if progress:
         progress("features", len(ordered), len(ordered))
     return Corpus(ordered, feats, cfg)
+
+
+def _features_range(shared: tuple, lo: int, hi: int) -> list[Features] | dict:
+    """The features of documents ``lo`` to ``hi`` (packed for another process when asked). Token
+    hashes do not depend on the vocabulary cache, so every process gives the same features."""
+    docs, cfg, vocab, packed = shared
+    out = [features(d, cfg, vocab) for d in docs[lo:hi]]
+    return pack(out) if packed else out
 
 
 def source_side(a: Document, b: Document) -> str | None:

@@ -143,3 +143,38 @@ def features(doc: Document, cfg: Config, vocab: Vocabulary | None = None) -> Fea
         ends=toks.ends,
         words=fold32(vocab.stem_hashes(ids)) if cfg.shingle.bag_stem else tokens,
     )
+
+
+ARRAYS = ("tokens", "content", "grams", "gram_keys", "gram_start", "gram_pos", "bag_keys", "starts", "ends")
+
+
+def pack(feats: list[Features]) -> dict[str, np.ndarray]:
+    """Many documents' features as one array per field and the lengths: a few large buffers, which
+    cross a process boundary at memory speed, instead of eleven small arrays a document."""
+    out = {}
+    for name in ARRAYS:
+        parts = [getattr(f, name) for f in feats]
+        out[name] = np.concatenate(parts) if parts else np.empty(0)
+        out[name + "/len"] = np.array([len(p) for p in parts], dtype=np.int64)
+    out["indexed"] = np.array([f.indexed for f in feats], dtype=bool)
+    stemmed = [f.words is not f.tokens for f in feats]
+    if any(stemmed):
+        out["words"] = np.concatenate([f.words for f in feats])
+    return out
+
+
+def unpack(packed: dict[str, np.ndarray]) -> list[Features]:
+    """The features ``pack`` packed, as views into its buffers."""
+    fields = {}
+    for name in ARRAYS:
+        cuts = np.cumsum(packed[name + "/len"])[:-1]
+        fields[name] = np.split(packed[name], cuts)
+    words = (
+        np.split(packed["words"], np.cumsum(packed["tokens/len"])[:-1])
+        if "words" in packed
+        else fields["tokens"]
+    )
+    return [
+        Features(indexed=bool(x), words=w, **{name: fields[name][k] for name in ARRAYS})
+        for k, (x, w) in enumerate(zip(packed["indexed"].tolist(), words, strict=True))
+    ]

@@ -508,17 +508,24 @@ def align_arrays(
         a0, a1, b0, b1 = s
         if min(a1 - a0, b1 - b0) < min_tokens:
             continue
-        jac, cont, bag = _measure(ga, ca, wa, gb, cb, wb, a0, a1, b0, b1, n)
+        exact = a1 - a0 == b1 - b0
+        same = exact  # tokens, stems and content flags all equal: the measures need no sets
+        if exact:
+            for k in range(a1 - a0):
+                if ta[a0 + k] != tb[b0 + k]:
+                    exact = same = False
+                    break
+                if wa[a0 + k] != wb[b0 + k] or ca[a0 + k] != cb[b0 + k]:
+                    same = False
+        if same and a1 - a0 >= n:
+            jac = cont = 1.0
+            bag = 1.0 if ca[a0:a1].any() else 0.0
+        else:
+            jac, cont, bag = _measure(ga, ca, wa, gb, cb, wb, a0, a1, b0, b1, n)
         if cont < min_containment and bag < floor:
             continue
         if jac < min_jaccard and bag < floor:
             continue
-        exact = a1 - a0 == b1 - b0
-        if exact:
-            for k in range(a1 - a0):
-                if ta[a0 + k] != tb[b0 + k]:
-                    exact = False
-                    break
         out[m, 0], out[m, 1], out[m, 2], out[m, 3] = a0, a1, b0, b1
         measures[m, 0], measures[m, 1], measures[m, 2] = jac, cont, bag
         kinds[m] = 0 if exact else (1 if jac >= near_jaccard else 2)

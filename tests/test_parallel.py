@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from syndetect import engine
@@ -44,6 +45,7 @@ def test_fork_map_keeps_chunk_order():
 def test_two_processes_give_the_same_pairs(monkeypatch, profile):
     # The demo corpus is small: let every stage fork anyway.
     monkeypatch.setattr(engine, "MIN_PAIRS_PER_JOB", 1)
+    monkeypatch.setattr(engine, "MIN_DOCS_PER_JOB", 1)
     cfg = load_config(profile=profile)
     docs = list(read_documents([str(DEMO)], cfg.read))
     one = find_pairs(docs, with_overrides(cfg, {"run": {"jobs": 1}}))
@@ -51,4 +53,17 @@ def test_two_processes_give_the_same_pairs(monkeypatch, profile):
     assert one.stats["verify_processes"] == 1
     assert two.stats["verify_processes"] == 2
     assert one.matches and two.matches == one.matches
+    for f, g in zip(one.corpus.feats, two.corpus.feats, strict=True):  # features packed and unpacked
+        assert f.indexed == g.indexed
+        for name in (
+            "tokens",
+            "content",
+            "grams",
+            "gram_keys",
+            "gram_start",
+            "gram_pos",
+            "bag_keys",
+            "words",
+        ):
+            assert np.array_equal(getattr(f, name), getattr(g, name)), name
     assert with_overrides(cfg, {"run": {"jobs": 2}}).fingerprint() == cfg.fingerprint()
