@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 
 _KEY_MULT = np.uint64(0x9E3779B97F4A7C15)
 
@@ -97,29 +98,16 @@ def candidate_pairs(
     """
     stats = stats if stats is not None else CandidateStats()
     n = keys.shape[0]
+    group = np.ascontiguousarray(group, dtype=np.int64)
     out = []
     for band in range(keys.shape[1]):
         k = keys[:, band]
         order = np.argsort(k)  # no stable order needed: pairs are normalised and sorted below
-        ks = k[order]
-        bounds = np.flatnonzero(ks[1:] != ks[:-1]) + 1
-        starts = np.concatenate(([0], bounds))
-        sizes = np.diff(np.concatenate((starts, [n])))
-        multi = sizes >= 2
-        stats.buckets += int(multi.sum())
-        too_big = sizes > max_bucket
-        stats.dropped_buckets += int(too_big.sum())
-        stats.dropped_members += int(sizes[too_big].sum())
-        # Buckets grouped by size: all pairs of every bucket of size k in one step.
-        ok = multi & ~too_big
-        for z in np.unique(sizes[ok]).tolist():
-            first = starts[ok & (sizes == z)]
-            members = order[first[:, None] + np.arange(z)[None, :]]
-            ii, jj = np.triu_indices(z, k=1)
-            x, y = members[:, ii].ravel().astype(np.int64), members[:, jj].ravel().astype(np.int64)
-            x, y = np.minimum(x, y), np.maximum(x, y)
-            diff = group[x] != group[y]
-            out.append(x[diff] * n + y[diff])
+        codes, counts = _bucket_pairs(order, k[order], group, max_bucket)
+        stats.buckets += int(counts[0])
+        stats.dropped_buckets += int(counts[1])
+        stats.dropped_members += int(counts[2])
+        out.append(codes)
         if len(out) > 16:  # keep the running list short: the same pair recurs in many bands
             out = [sorted_unique(np.concatenate(out))]
     if not out:
@@ -127,3 +115,42 @@ def candidate_pairs(
     code = sorted_unique(np.concatenate(out))
     stats.pairs += len(code)
     return np.stack([code // n, code % n], axis=1)
+
+
+@njit(cache=True)
+def _bucket_pairs(order, ks, group, max_bucket):  # pragma: no cover - compiled; tests/test_lsh.py checks it
+    """Codes ``x * n + y`` (``x < y``) of the window pairs of every band bucket (runs of equal ``ks``)
+    from different groups, and ``(buckets, dropped buckets, dropped members)``."""
+    n = len(order)
+    counts = np.zeros(3, np.int64)
+    total = 0
+    s = 0
+    while s < n:  # first pass: how many pairs
+        e = s + 1
+        while e < n and ks[e] == ks[s]:
+            e += 1
+        z = e - s
+        if z >= 2:
+            counts[0] += 1
+            if z > max_bucket:
+                counts[1] += 1
+                counts[2] += z
+            else:
+                total += z * (z - 1) // 2
+        s = e
+    codes = np.empty(total, np.int64)
+    m = 0
+    s = 0
+    while s < n:
+        e = s + 1
+        while e < n and ks[e] == ks[s]:
+            e += 1
+        if 2 <= e - s <= max_bucket:
+            for i in range(s, e):
+                for j in range(i + 1, e):
+                    x, y = order[i], order[j]
+                    if group[x] != group[y]:
+                        codes[m] = min(x, y) * n + max(x, y)
+                        m += 1
+        s = e
+    return codes[:m], counts
