@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import datasketch
 import numpy as np
+from numba import njit
 
 SCHEME = "affine32"
 EMPTY = np.uint32(0xFFFFFFFF)
@@ -72,31 +73,35 @@ def block_minima(
 
     Blocks are ``hashes[block_starts[i]:block_starts[i+1]]`` (the last runs to the end) and must be
     non-empty. Values equal to ``EMPTY`` in ``hashes`` are masked out (a block of only those stays EMPTY).
-    Permuted values are laid out ``(num_perm, positions)`` and reduced along the contiguous axis, in
-    chunks of about ``chunk`` positions (a few MB: cache-sized).
+    One compiled pass: each position is permuted ``num_perm`` times (a loop the compiler vectorizes)
+    and folded into its block's running minimum. ``chunk`` is kept for callers; it no longer matters.
     """
     a, b = permutations(num_perm, seed)
-    a, b = a[:, None], b[:, None]
     nb = len(block_starts)
-    out = np.empty((num_perm, nb), dtype=np.uint32)
     if nb == 0:
-        return out.T
-    ends = np.append(block_starts[1:], len(hashes))
-    masked = hashes == EMPTY
-    any_masked = bool(masked.any())
-    mixed = fmix32(hashes.astype(np.uint32, copy=False))
-    i = 0
-    while i < nb:
-        lo = int(block_starts[i])
-        j = max(int(np.searchsorted(ends, lo + chunk, side="right")), i + 1)
-        hi = int(ends[j - 1])
-        phv = a * mixed[None, lo:hi]
-        phv += b
-        if any_masked and masked[lo:hi].any():
-            phv[:, masked[lo:hi]] = EMPTY
-        out[:, i:j] = np.minimum.reduceat(phv, block_starts[i:j] - lo, axis=1)
-        i = j
-    return np.ascontiguousarray(out.T)
+        return np.empty((0, num_perm), dtype=np.uint32)
+    starts = np.ascontiguousarray(block_starts, dtype=np.int64)
+    ends = np.append(starts[1:], len(hashes))
+    hashes = np.ascontiguousarray(hashes, dtype=np.uint32)
+    return _block_minima(fmix32(hashes), hashes == EMPTY, starts, ends, a, b)
+
+
+@njit(cache=True)
+def _block_minima(
+    mixed, masked, starts, ends, a, b
+):  # pragma: no cover - compiled; see tests/test_minhash.py
+    out = np.full((len(starts), len(a)), EMPTY, dtype=np.uint32)
+    for i in range(len(starts)):
+        row = out[i]
+        for p in range(starts[i], ends[i]):
+            if masked[p]:
+                continue
+            h = mixed[p]
+            for k in range(len(a)):
+                v = np.uint32(a[k] * h + b[k])  # affine32: a * h + b modulo 2**32
+                if v < row[k]:
+                    row[k] = v
+    return out
 
 
 def signature(hashes: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
