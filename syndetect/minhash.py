@@ -66,15 +66,13 @@ def fmix32(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> s3)
 
 
-def block_minima(
-    hashes: np.ndarray, block_starts: np.ndarray, num_perm: int, seed: int, chunk: int = 1 << 13
-) -> np.ndarray:
+def block_minima(hashes: np.ndarray, block_starts: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
     """The MinHash of each block of consecutive hashes: ``(len(block_starts), num_perm)`` uint32.
 
     Blocks are ``hashes[block_starts[i]:block_starts[i+1]]`` (the last runs to the end) and must be
     non-empty. Values equal to ``EMPTY`` in ``hashes`` are masked out (a block of only those stays EMPTY).
     One compiled pass: each position is permuted ``num_perm`` times (a loop the compiler vectorizes)
-    and folded into its block's running minimum. ``chunk`` is kept for callers; it no longer matters.
+    and folded into its block's running minimum.
     """
     a, b = permutations(num_perm, seed)
     nb = len(block_starts)
