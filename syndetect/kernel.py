@@ -59,11 +59,14 @@ def _overlaps(x, y):
 
 
 @njit(cache=True)
-def _n_common(a, b):
-    """How many values two sorted distinct arrays share."""
+def _matches(a, b):
+    """Indices ``(i, j)`` of the values two sorted distinct arrays share (``a[i] == b[j]``)."""
+    ia = np.empty(min(len(a), len(b)), np.int64)
+    ib = np.empty(len(ia), np.int64)
     i = j = n = 0
     while i < len(a) and j < len(b):
         if a[i] == b[j]:
+            ia[n], ib[n] = i, j
             n += 1
             i += 1
             j += 1
@@ -71,25 +74,19 @@ def _n_common(a, b):
             i += 1
         else:
             j += 1
-    return n
+    return ia[:n], ib[:n]
+
+
+@njit(cache=True)
+def _n_common(a, b):
+    """How many values two sorted distinct arrays share."""
+    return len(_matches(a, b)[0])
 
 
 @njit(cache=True)
 def _common(a, b):
     """The values two sorted distinct arrays share, sorted."""
-    out = np.empty(min(len(a), len(b)), dtype=a.dtype)
-    i = j = n = 0
-    while i < len(a) and j < len(b):
-        if a[i] == b[j]:
-            out[n] = a[i]
-            n += 1
-            i += 1
-            j += 1
-        elif a[i] < b[j]:
-            i += 1
-        else:
-            j += 1
-    return out[:n]
+    return a[_matches(a, b)[0]]
 
 
 @njit(cache=True)
@@ -110,39 +107,25 @@ def _window_bag(tokens, content, lo, hi):
 @njit(cache=True)
 def _seeds(ka, sa, pa, kb, sb, pb, min_seeds, max_repeats):
     """Positions ``(i, j)`` of equal n-grams (see ``align._seeds``)."""
-    if _n_common(ka, kb) < min_seeds:
+    ia, ib = _matches(ka, kb)
+    if len(ia) < min_seeds:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     total = 0
-    i = j = 0
-    while i < len(ka) and j < len(kb):
-        if ka[i] == kb[j]:
-            cb = sb[j + 1] - sb[j]
-            if cb <= max_repeats:
-                total += (sa[i + 1] - sa[i]) * cb
-            i += 1
-            j += 1
-        elif ka[i] < kb[j]:
-            i += 1
-        else:
-            j += 1
+    for k in range(len(ia)):
+        cb = sb[ib[k] + 1] - sb[ib[k]]
+        if cb <= max_repeats:
+            total += (sa[ia[k] + 1] - sa[ia[k]]) * cb
     si = np.empty(total, np.int64)
     sj = np.empty(total, np.int64)
     n = 0
-    i = j = 0
-    while i < len(ka) and j < len(kb):
-        if ka[i] == kb[j]:
-            if sb[j + 1] - sb[j] <= max_repeats:
-                for u in range(sa[i], sa[i + 1]):
-                    for v in range(sb[j], sb[j + 1]):
-                        si[n] = pa[u]
-                        sj[n] = pb[v]
-                        n += 1
-            i += 1
-            j += 1
-        elif ka[i] < kb[j]:
-            i += 1
-        else:
-            j += 1
+    for k in range(len(ia)):
+        i, j = ia[k], ib[k]
+        if sb[j + 1] - sb[j] <= max_repeats:
+            for u in range(sa[i], sa[i + 1]):
+                for v in range(sb[j], sb[j + 1]):
+                    si[n] = pa[u]
+                    sj[n] = pb[v]
+                    n += 1
     return si, sj
 
 
