@@ -104,6 +104,7 @@ class VerifyConfig:
     bag_length_ratio: float = 2.5  # order-free passages whose sides differ more in length are rejected
     bag_ordered: float = 0.0  # or this containment, with as large a share kept in order (0 = off)
     bag_tighten: float = 0.0  # cut order-free passages to their best-matching stretch (miss penalty; 0 = off)
+    snap_sentences: int = 0  # rewrites widened to sentence edges at most this many tokens away (0 = off)
     min_tokens: int = 8  # shortest reported passage, in tokens
     max_gap: int = 6  # tokens skipped on either side when chaining seeds into one passage
     min_seeds: int = 3  # shared n-grams an ordered passage needs
@@ -176,7 +177,13 @@ PROFILES: dict[str, dict[str, Any]] = {
     "rewrites": {
         "lsh": {"channels": ["ordered", "bag", "bag_wide"], "min_estimate_bag": 0.15},
         "shingle": {"bag_stem": True},
-        "verify": {"min_tokens": 16, "bag_tighten": 0.65, "bag_ordered": 0.45, "keep_apart": 60},
+        "verify": {
+            "min_tokens": 16,
+            "bag_tighten": 0.65,
+            "bag_ordered": 0.45,
+            "keep_apart": 60,
+            "snap_sentences": 6,
+        },
     },
 }
 

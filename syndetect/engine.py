@@ -21,6 +21,7 @@ from syndetect.minhash import scheme_info
 from syndetect.normalize import UNICODE_VERSION
 from syndetect.parallel import chunks, fork_map, processes
 from syndetect.records import Document, Match, Passage
+from syndetect.sentences import snap
 from syndetect.shingle import HASH_NAME
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
@@ -108,9 +109,14 @@ def _verify_range(shared: tuple[Corpus, np.ndarray, np.ndarray], lo: int, hi: in
         if not found:
             continue
         (sa, ea), (sb, eb) = corpus.spans(i), corpus.spans(j)
+        reach = corpus.cfg.verify.snap_sentences
         for al in found:
+            a0, a1, b0, b1 = al.a0, al.a1, al.b0, al.b1
+            if reach and al.kind == "rewrite":
+                a0, a1 = snap(corpus.docs[i].text, sa, ea, a0, a1, reach)
+                b0, b1 = snap(corpus.docs[j].text, sb, eb, b0, b1, reach)
             out.append(
-                (i, j, int(sa[al.a0]), int(ea[al.a1 - 1]), int(sb[al.b0]), int(eb[al.b1 - 1]), al.kind)
+                (i, j, int(sa[a0]), int(ea[a1 - 1]), int(sb[b0]), int(eb[b1 - 1]), al.kind)
                 + (round(al.jaccard, 4), round(al.containment, 4))
             )
     return out
