@@ -33,33 +33,9 @@ from typing import Any
 
 import numpy as np
 
+from syndetect.config import BoilerplateConfig
 from syndetect.normalize import normalize, normalize_text
 from syndetect.records import Document, Match
-
-
-@dataclass(frozen=True)
-class BoilerplateConfig:
-    """Per-outlet boilerplate (the ``[boilerplate]`` table of the configuration).
-
-    Args:
-        min_docs: a segment is boilerplate only when it recurs in at least this many documents of an outlet...
-        min_share: ... and in at least this share of the outlet's documents.
-        max_pair_share: a verified pair is dropped when more than this share of its span on either
-            side is boilerplate of that document.
-        min_tokens: shorter segments are ignored (too short to be paired anyway).
-        stock_min_docs: corpus-wide stock phrases: a word n-gram found in at least this many documents
-            (any outlet) is stock (royal titles, "خادم الحرمين الشريفين ..."); a syndicated story
-            rarely reaches it, a formula does.
-        stock_min_specific: a verified pair whose shorter span has fewer n-grams than this that are not
-            stock is left out of clusters: it would chain unrelated stories into one group.
-    """
-
-    min_docs: int = 3
-    min_share: float = 0.05
-    max_pair_share: float = 0.5
-    min_tokens: int = 2
-    stock_min_docs: int = 30
-    stock_min_specific: int = 5
 
 
 def boilerplate_config(cfg: Any) -> BoilerplateConfig:

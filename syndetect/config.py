@@ -129,6 +129,77 @@ class DedupConfig:
 
 
 @dataclass(frozen=True)
+class ProvenanceConfig:
+    """Rules of origin and copy tree (the ``[provenance]`` table of the configuration).
+
+    Args:
+        tie_min_coverage: the share of the shorter text that must be shared for the text rule to apply.
+        tie_min_length_gap: the shorter text must be at least this much shorter (relative) to be the copy.
+        contains_min_coverage: "contains the other plus more" needs the shorter covered this much...
+        contains_min_lead: ... and the longer to have at least this many characters of its own before it.
+        credit_window_hours: a credited agency article up to this much later than the crediting article
+            still counts as its source (crawl clocks lag).
+        crawl_window_hours: a crawl time says the page was published in the this many hours before it.
+        crawl_batch_min_docs: this many documents of one outlet stamped within a minute are a crawl
+            batch: their times are crawl times (0 turns the detection off).
+        enclosing_min_containment: a passage is an "enclosing copy" of another document when their
+            verified pair has at least this containment and lengths within ``enclosing_max_ratio``.
+        enclosing_max_ratio: longest over shortest span of such a pair.
+        lead_chars, tail_chars: where credits are looked for (plus the byline).
+        max_candidates: similarity is computed from the texts against at most this many earlier members
+            when a member has no verified pair with any of them.
+    """
+
+    tie_min_coverage: float = 0.5
+    tie_min_length_gap: float = 0.05
+    contains_min_coverage: float = 0.9
+    contains_min_lead: int = 100
+    credit_window_hours: float = 36.0
+    crawl_window_hours: float = 24.0
+    crawl_batch_min_docs: int = 10
+    enclosing_min_containment: float = 0.8
+    enclosing_max_ratio: float = 1.25
+    lead_chars: int = 300
+    tail_chars: int = 200
+    max_candidates: int = 200
+
+
+@dataclass(frozen=True)
+class BoilerplateConfig:
+    """Per-outlet boilerplate (the ``[boilerplate]`` table of the configuration).
+
+    Args:
+        min_docs: a segment is boilerplate only when it recurs in at least this many documents of an outlet...
+        min_share: ... and in at least this share of the outlet's documents.
+        max_pair_share: a verified pair is dropped when more than this share of its span on either
+            side is boilerplate of that document.
+        min_tokens: shorter segments are ignored (too short to be paired anyway).
+        stock_min_docs: corpus-wide stock phrases: a word n-gram found in at least this many documents
+            (any outlet) is stock (royal titles, "خادم الحرمين الشريفين ..."); a syndicated story
+            rarely reaches it, a formula does.
+        stock_min_specific: a verified pair whose shorter span has fewer n-grams than this that are not
+            stock is left out of clusters: it would chain unrelated stories into one group.
+    """
+
+    min_docs: int = 3
+    min_share: float = 0.05
+    max_pair_share: float = 0.5
+    min_tokens: int = 2
+    stock_min_docs: int = 30
+    stock_min_specific: int = 5
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """What the report shows (the ``[report]`` table of the configuration)."""
+
+    top_passages: int = 20
+    max_views: int = 40
+    max_documents: int = 200
+    snippet_chars: int = 240
+
+
+@dataclass(frozen=True)
 class RunConfig:
     """How the work is run; never what it finds (not part of the fingerprint)."""
 
@@ -149,6 +220,9 @@ class Config:
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
+    provenance: ProvenanceConfig = field(default_factory=ProvenanceConfig)
+    boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
     run: RunConfig = field(default_factory=RunConfig)
 
     def to_dict(self) -> dict[str, Any]:

@@ -54,45 +54,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from syndetect.config import ProvenanceConfig
 from syndetect.records import Document, Match, Member, Passage
 
 DAY = timedelta(days=1) - timedelta(microseconds=1)
-
-
-@dataclass(frozen=True)
-class ProvenanceConfig:
-    """Rules of origin and copy tree (the ``[provenance]`` table of the configuration).
-
-    Args:
-        tie_min_coverage: the share of the shorter text that must be shared for the text rule to apply.
-        tie_min_length_gap: the shorter text must be at least this much shorter (relative) to be the copy.
-        contains_min_coverage: "contains the other plus more" needs the shorter covered this much...
-        contains_min_lead: ... and the longer to have at least this many characters of its own before it.
-        credit_window_hours: a credited agency article up to this much later than the crediting article
-            still counts as its source (crawl clocks lag).
-        crawl_window_hours: a crawl time says the page was published in the this many hours before it.
-        crawl_batch_min_docs: this many documents of one outlet stamped within a minute are a crawl
-            batch: their times are crawl times (0 turns the detection off).
-        enclosing_min_containment: a passage is an "enclosing copy" of another document when their
-            verified pair has at least this containment and lengths within ``enclosing_max_ratio``.
-        enclosing_max_ratio: longest over shortest span of such a pair.
-        lead_chars, tail_chars: where credits are looked for (plus the byline).
-        max_candidates: similarity is computed from the texts against at most this many earlier members
-            when a member has no verified pair with any of them.
-    """
-
-    tie_min_coverage: float = 0.5
-    tie_min_length_gap: float = 0.05
-    contains_min_coverage: float = 0.9
-    contains_min_lead: int = 100
-    credit_window_hours: float = 36.0
-    crawl_window_hours: float = 24.0
-    crawl_batch_min_docs: int = 10
-    enclosing_min_containment: float = 0.8
-    enclosing_max_ratio: float = 1.25
-    lead_chars: int = 300
-    tail_chars: int = 200
-    max_candidates: int = 200
 
 
 def provenance_config(cfg: Any) -> ProvenanceConfig:

@@ -28,26 +28,16 @@ import json
 import statistics
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from syndetect.attribution import agency_name
+from syndetect.config import ReportConfig
 from syndetect.provenance import union_length
 from syndetect.records import Cluster, Document, Member
 
 UPSTREAM = "upstream:"
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
-
-
-@dataclass(frozen=True)
-class ReportConfig:
-    """What the report shows (the ``[report]`` table of the configuration)."""
-
-    top_passages: int = 20
-    max_views: int = 40
-    max_documents: int = 200
-    snippet_chars: int = 240
 
 
 def report_config(cfg: Any) -> ReportConfig:
