@@ -13,8 +13,8 @@
 - ``views``: for the documents with the most reuse, their reused spans (coloured by group, linked to
   the origin) for the side-by-side view.
 
-Renderers: :func:`render_markdown`, :func:`syndetect.report_html.render_html`, :func:`render_json`;
-:func:`heatmap_png` and :func:`matrix_csv` give the matrix as a picture and a table.
+Renderers (``syndetect.report_render``): ``render_markdown``, ``render_json``, ``heatmap_png`` and
+``matrix_csv`` (the matrix as a picture and a table); ``syndetect.report_html.render_html``.
 :func:`write_report` writes ``report.html`` (or ``.md``, ``.json``) with ``report.png`` and
 ``report.matrix.csv`` beside it.
 """
@@ -22,9 +22,6 @@ Renderers: :func:`render_markdown`, :func:`syndetect.report_html.render_html`, :
 from __future__ import annotations
 
 import colorsys
-import csv
-import io
-import json
 import statistics
 from collections import defaultdict
 from collections.abc import Callable
@@ -35,6 +32,7 @@ from syndetect.attribution import agency_name
 from syndetect.config import ReportConfig
 from syndetect.provenance import union_length
 from syndetect.records import Cluster, Document, Member
+from syndetect.report_render import heatmap_png, matrix_csv, render_json, render_markdown
 
 UPSTREAM = "upstream:"
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
@@ -327,151 +325,6 @@ def _view(doc: Document, members: list[tuple[Cluster, Member]], docs: dict[str, 
 
 def _same_mark(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return a.get("cluster") == b.get("cluster") and a.get("span") == b.get("span") and a["end"] == b["start"]
-
-
-# ------------------------------------------------------------------------------------------ renderers
-
-
-def matrix_csv(data: dict[str, Any]) -> str:
-    """The matrix as CSV: one row per reusing outlet, one column per origin, shares, then the total."""
-    m = data["matrix"]
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["outlet", *m["cols"], "reused_passages"])
-    for a, shares, total in zip(m["rows"], m["shares"], m["totals"], strict=True):
-        w.writerow([a, *shares, total])
-    return buf.getvalue()
-
-
-def heatmap_png(data: dict[str, Any]) -> bytes:
-    """The matrix as a PNG heatmap (matplotlib, no display needed)."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib.figure import Figure
-
-    m = data["matrix"]
-    rows, cols = m["rows"], m["cols"]
-    width = max(4.0, 1.2 + 0.55 * len(cols))
-    height = max(3.0, 1.4 + 0.45 * len(rows))
-    fig = Figure(figsize=(width, height), dpi=110)
-    ax = fig.add_subplot()
-    if rows and cols:
-        im = ax.imshow(m["shares"], cmap="YlOrRd", vmin=0, vmax=1, aspect="auto")
-        ax.set_xticks(range(len(cols)), labels=cols, rotation=45, ha="right", fontsize=8)
-        ax.set_yticks(range(len(rows)), labels=rows, fontsize=8)
-        if len(rows) * len(cols) <= 400:
-            for i, row in enumerate(m["shares"]):
-                for j, v in enumerate(row):
-                    if v >= 0.005:
-                        ax.text(
-                            j,
-                            i,
-                            f"{v:.2f}",
-                            ha="center",
-                            va="center",
-                            fontsize=7,
-                            color="black" if v < 0.6 else "white",
-                        )
-        fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02, label="share of reused passages")
-    else:
-        ax.text(0.5, 0.5, "no reuse found", ha="center", va="center")
-        ax.set_axis_off()
-    ax.set_xlabel("origin (outlet or upstream agency)")
-    ax.set_ylabel("reusing outlet")
-    ax.set_title("Who reuses whom")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
-    return buf.getvalue()
-
-
-def render_json(data: dict[str, Any]) -> str:
-    """The report as indented JSON."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def _md_cell(value: Any) -> str:
-    return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
-
-
-def render_markdown(data: dict[str, Any], png_name: str | None = None) -> str:
-    """The report as Markdown (tables, copy trees as nested lists, the heatmap as a linked picture)."""
-    s = data["summary"]
-    out = ["# تقرير إعادة النشر (syndetect overlap report)", ""]
-    out.append(
-        f"{s['documents']} documents, {s['outlets']} outlets, {s['clusters']} groups, {s['edges']} copy edges "
-        f"({s['credited_edges']} credited), {s['upstream_clusters']} groups with a common upstream agency."
-    )
-    out += [
-        "",
-        "## Outlet matrix",
-        "",
-        "Row: the reusing outlet; column: the origin. Share of the row's reused passages.",
-        "",
-    ]
-    m = data["matrix"]
-    out.append("| outlet | " + " | ".join(_md_cell(c) for c in m["cols"]) + " | passages |")
-    out.append("|---" * (len(m["cols"]) + 2) + "|")
-    for a, row, total in zip(m["rows"], m["shares"], m["totals"], strict=True):
-        out.append(f"| {_md_cell(a)} | " + " | ".join(f"{v:.2f}" if v else "" for v in row) + f" | {total} |")
-    if png_name:
-        out += ["", f"![outlet matrix heatmap]({png_name})"]
-    out += [
-        "",
-        "## Time lag from the origin (hours)",
-        "",
-        "| outlet | origin | n | median | q1 | q3 | min | max |",
-    ]
-    out.append("|---|---|---|---|---|---|---|---|")
-    for r in data["lags"]:
-        out.append(
-            f"| {_md_cell(r['outlet'])} | {_md_cell(r['source'])} | {r['n']} | {r['median_hours']} | {r['q1_hours']} "
-            f"| {r['q3_hours']} | {r['min_hours']} | {r['max_hours']} |"
-        )
-    out += ["", "## Most syndicated passages", ""]
-    for p in data["passages"]:
-        head = f"### {p['cluster']}: {len(p['outlets'])} outlets, {p['size']} passages"
-        if p["upstream"]:
-            head += f", common upstream {p['upstream_name']} ({p['upstream']})"
-        out += [head, ""]
-        if p["origin"]:
-            out += [f"> {p['origin']['text']}", ""]
-        out += _md_tree(p["tree"], 0)
-        out.append("")
-    out += [
-        "## Reuse per document",
-        "",
-        "| document | outlet | published | reused | reused by others |",
-        "|---|---|---|---|---|",
-    ]
-    for d in data["documents"]:
-        out.append(
-            f"| {_md_cell(d['doc'])} | {_md_cell(d['outlet'])} | {_md_cell(d['published'])} | "
-            f"{d['reused_share']:.0%} | {d['reused_by_others_share']:.0%} |"
-        )
-    return "\n".join(out) + "\n"
-
-
-def _md_tree(nodes: list[dict[str, Any]], depth: int) -> list[str]:
-    lines = []
-    for n in nodes:
-        evidence = []
-        if n["rule"]:
-            evidence.append(n["rule"])
-        if n["similarity"] is not None:
-            evidence.append(f"similarity {n['similarity']}")
-        if n["lag_hours"] is not None:
-            evidence.append(f"lag {n['lag_hours']} h")
-        if n["credited"] is not None:
-            evidence.append("credited" if n["credited"] else "uncredited")
-        lines.append(
-            "  " * depth
-            + f"- `{n['doc']}` ({n['outlet']}, {n['published']}) [{n['start']}:{n['end']}] — "
-            + ", ".join(evidence)
-        )
-        lines += _md_tree(n["children"], depth + 1)
-    return lines
 
 
 def output_paths(out: str | Path) -> tuple[Path, Path, Path]:

@@ -18,15 +18,9 @@ from syndetect.engine import find_pairs
 from syndetect.io.readers import read_documents
 from syndetect.pipeline import run_demo
 from syndetect.records import Document
-from syndetect.report import (
-    cluster_color,
-    output_paths,
-    render_markdown,
-    report_data,
-    report_format,
-    write_report_files,
-)
+from syndetect.report import cluster_color, output_paths, report_data, report_format, write_report_files
 from syndetect.report_html import render_html
+from syndetect.report_render import render_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
