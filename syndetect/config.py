@@ -253,8 +253,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         "shingle": {"bag_stem": True},
         "verify": {
             "min_tokens": 16,
-            "bag_tighten": 0.65,
-            "bag_ordered": 0.45,
+            "bag_tighten": 0.6,
+            "bag_ordered": 0.4,
             "keep_apart": 60,
             "snap_sentences": 6,
         },
