@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
-from syndetect.config import Config, ConfigError, load_config, with_overrides  # noqa: E402
+from syndetect.config import Config, ConfigError, load_config, parse_overrides, with_overrides  # noqa: E402
 from syndetect.engine import PairsResult, find_pairs  # noqa: E402
 from syndetect.evaluate import Case, load_pan_gold, pairs_to_pan, pan_measures  # noqa: E402
 from syndetect.records import Document, Match  # noqa: E402
@@ -553,25 +553,6 @@ def format_diagnosis(diag: dict[str, Any]) -> str:
 # Command line
 
 
-def parse_set(items: Sequence[str]) -> dict[str, Any]:
-    """``["verify.max_gap=10", "lsh.threshold=0.25"]`` -> nested overrides (values parsed as JSON)."""
-    out: dict[str, Any] = {}
-    for item in items:
-        key, sep, raw = item.partition("=")
-        if not sep or not key:
-            raise ConfigError(f"--set {item!r}: expected SECTION.KEY=VALUE")
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError:
-            value = raw
-        node = out
-        *parents, last = key.split(".")
-        for p in parents:
-            node = node.setdefault(p, {})
-        node[last] = value
-    return out
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Run syndetect on the ExAra development half and score it with the PAN measures.",
@@ -602,7 +583,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         cfg = load_config(args.config, args.profile)
         if args.set:
-            cfg = with_overrides(cfg, parse_set(args.set))
+            cfg = with_overrides(cfg, parse_overrides(args.set))
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -36,10 +36,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-DATA = ROOT.parent / "shared" / "data" / "saudinewsnet"
-if not DATA.exists():  # /work/main/benchmarks -> /work/shared
-    DATA = Path("/work/shared/data/saudinewsnet")
-ARTICLES = DATA / "articles.jsonl.gz"
+sys.path.insert(0, str(HERE))
+from bench_pairs import ARTICLES  # noqa: E402  (one place says where SaudiNewsNet is)
 
 SPA_OUTLET = "was"
 SPA = "spa"

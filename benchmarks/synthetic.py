@@ -41,7 +41,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from syndetect.config import Config, ConfigError, load_config, with_overrides  # noqa: E402
+from syndetect.config import Config, ConfigError, load_config, parse_overrides, with_overrides  # noqa: E402
 from syndetect.engine import find_pairs  # noqa: E402
 from syndetect.evaluate import adjusted_rand, normalize_pair, pair_measures  # noqa: E402
 from syndetect.pipeline import clusters_of  # noqa: E402
@@ -322,24 +322,6 @@ def format_report(r: dict[str, Any], command: str) -> str:
     return "\n".join(lines)
 
 
-def _parse_set(items: Sequence[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in items:
-        key, sep, raw = item.partition("=")
-        if not sep:
-            raise ConfigError(f"--set {item!r}: expected SECTION.KEY=VALUE")
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError:
-            value = raw
-        node = out
-        *parents, last = key.split(".")
-        for p in parents:
-            node = node.setdefault(p, {})
-        node[last] = value
-    return out
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Synthetic syndication benchmark: pair F1 per edit type and origin accuracy.",
@@ -357,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         cfg = load_config(args.config, args.profile)
         if args.set:
-            cfg = with_overrides(cfg, _parse_set(args.set))
+            cfg = with_overrides(cfg, parse_overrides(args.set))
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

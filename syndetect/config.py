@@ -326,6 +326,30 @@ def _validate(cfg: Config) -> Config:
     return cfg
 
 
+def parse_overrides(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """``["verify.max_gap=10", "lsh.threshold=0.25"]`` as nested overrides for :func:`with_overrides`
+    (values parsed as JSON, else kept as strings).
+
+    >>> parse_overrides(["verify.max_gap=10", 'lsh.channels=["ordered"]'])
+    {'verify': {'max_gap': 10}, 'lsh': {'channels': ['ordered']}}
+    """
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--set {item!r}: expected SECTION.KEY=VALUE")
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        node = out
+        *parents, last = key.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = value
+    return out
+
+
 def load_config(path: str | Path | None = None, profile: str | None = None) -> Config:
     """The configuration: defaults, then the named profile, then the TOML file's values.
 
