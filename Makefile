@@ -20,6 +20,7 @@ SHARED_DATA := ../shared/data
 
 test: $(STAMP)
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-java.sh
 	$(VENV)/bin/ruff check syndetect cli tests benchmarks
 	@test -d $(SHARED_DATA)/exara || echo "!!! QUALITY GATE DID NOT RUN: $(SHARED_DATA)/exara is missing (tests/test_quality_gate.py skipped) !!!"
 	$(VENV)/bin/python -m pytest syndetect tests

@@ -6,7 +6,7 @@ words; each is the set of its word 3-grams (458 shingles, syndetect's default). 
 - ``datasketch MinHash.bulk``: the n-gram strings as UTF-8 bytes, default ``sha1_hash32``.
 - ``datasketch MinHash.bulk, xxh32``: the same with a fast C hash (``xxhash.xxh32_intdigest``).
 - ``datasketch update, per token``: one ``MinHash.update`` call per shingle, default hash.
-- ``syndetect block_minima``: ``syndetect.minhash.block_minima`` over the precomputed 32-bit n-gram
+- ``syndetect block_minima``: ``syndetect.detect.minhash.block_minima`` over the precomputed 32-bit n-gram
   hashes of a batch of documents, one block per document (signing only).
 - ``syndetect hash + block_minima``: the same including hashing the words (``token_hashes``,
   ``ngram_hashes``) from word lists, i.e. from where datasketch starts.
@@ -32,15 +32,13 @@ from pathlib import Path
 import numpy as np
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "saudinewsnet" / "articles.jsonl.gz"
-if not DATA.exists():
-    DATA = Path("/work/shared/data/saudinewsnet/articles.jsonl.gz")
 WORDS = 460
 NGRAM = 3
 
 
 def load(n_docs: int) -> list[list[str]]:
     """The first ``n_docs`` articles with at least 460 normalized words, cut to 460 words."""
-    from syndetect.normalize import words
+    from syndetect.text.normalize import words
 
     out = []
     with gzip.open(DATA, "rt", encoding="utf-8") as fh:
@@ -79,8 +77,8 @@ def main() -> None:
     import xxhash
     from datasketch import MinHash
 
-    from syndetect.minhash import block_minima
-    from syndetect.shingle import ngram_hash32, ngram_hashes, token_hashes
+    from syndetect.detect.minhash import block_minima
+    from syndetect.detect.shingle import ngram_hash32, ngram_hashes, token_hashes
 
     docs = load(args.docs)
     n = len(docs)

@@ -51,8 +51,8 @@ def candidates() -> dict[str, Callable[[str], object]]:
     """The functions to time, by row label."""
     import pyarabic.araby as araby
 
-    from syndetect.normalize import _plan_for, normalize, normalize_text, tokenize, words
-    from syndetect.segment import sentences
+    from syndetect.text.normalize import _plan_for, normalize, normalize_text, tokenize, words
+    from syndetect.text.sentences import sentences
 
     table = _plan_for(None).table
     return {

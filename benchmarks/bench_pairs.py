@@ -3,7 +3,7 @@
 Each pipeline runs in its own subprocess, one after the other, so their peak memories (``ru_maxrss``)
 are separable and they do not compete for cores:
 
-- ``syndetect``: ``read_documents`` then ``syndetect.engine.find_pairs`` with the named profile: passage
+- ``syndetect``: ``read_documents`` then ``syndetect.detect.corpus.find_pairs`` with the named profile: passage
   windows, two LSH channels, exact verification, alignment to character spans.
 - ``naive``: what a typical datasketch user writes: pyarabic normalization (``strip_tashkeel``,
   ``strip_tatweel``, ``normalize_hamza``, ``normalize_alef``), ``\\w+`` tokens, word 5-gram shingles,
@@ -86,13 +86,13 @@ def children_peak_mb() -> float:
 # Library functions whose CPU time is accumulated per call (module, name), to split the stages further
 # than ``stats["seconds"]`` does, and in CPU seconds, which other load on the machine does not inflate.
 TIMED = [
-    ("syndetect.engine", "prepare"),
-    ("syndetect.engine", "find_candidates"),
-    ("syndetect.candidates", "window_table"),
-    ("syndetect.candidates", "candidate_pairs"),
-    ("syndetect.candidates", "estimate"),
-    ("syndetect.engine", "doc_pairs"),
-    ("syndetect.engine", "verify"),
+    ("syndetect.detect.corpus", "prepare"),
+    ("syndetect.detect.corpus", "find_candidates"),
+    ("syndetect.detect.candidates", "window_table"),
+    ("syndetect.detect.candidates", "candidate_pairs"),
+    ("syndetect.detect.candidates", "estimate"),
+    ("syndetect.detect.corpus", "doc_pairs"),
+    ("syndetect.detect.corpus", "verify"),
 ]
 
 
@@ -125,7 +125,7 @@ def instrument() -> dict[str, list[float]]:
 def run_syndetect(limit: int | None, profile: str, jobs: int | None, out: str) -> None:
     """Worker: read the corpus, run ``find_pairs``, dump times, memory and matches."""
     from syndetect.config import load_config, with_overrides
-    from syndetect.engine import find_pairs
+    from syndetect.detect.corpus import find_pairs
     from syndetect.io.readers import read_documents
 
     by_function = instrument()

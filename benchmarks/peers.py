@@ -387,7 +387,7 @@ def syndetect_span_recall(items: list[dict], matches: list[list[Any]], cover: fl
 
 def exara_corpus(tmp: Path) -> Corpus:
     """ExAra (all of the development half) and document-pair P/R/F1 over suspicious-source pairs."""
-    import exara
+    from syndetect.evaluate import exara
 
     data = exara.load()
     path = tmp / "exara.jsonl"
@@ -420,8 +420,8 @@ def exara_corpus(tmp: Path) -> Corpus:
 
 
 def exara_plagdet(matches: list[list[Any]], data: Any) -> dict[str, float]:
-    """PAN measures of syndetect's suspicious-source matches, as ``benchmarks/exara.py`` scores them."""
-    from syndetect.evaluate import pairs_to_pan, pan_measures
+    """PAN measures of syndetect's suspicious-source matches, as ``syndetect.evaluate.exara`` scores them."""
+    from syndetect.evaluate.measures import pairs_to_pan, pan_measures
     from syndetect.records import Passage
 
     pairs = [(Passage(a, a0, a1), Passage(b, b0, b1)) for a, a0, a1, b, b0, b1, _ in matches]

@@ -15,8 +15,9 @@ tree, credits), and measured:
   origin is not SPA, with the reason: by the clock another outlet was first (the corpus's ``date`` is a
   crawl time before 2015-08-01), not every member credits واس (no common upstream), or credits disagree.
 
-The verified pairs can be cached (``--cache PATH``, a pickle keyed by the configuration's fingerprint
-and the input selection), since detection dominates the run time; ``--out DIR`` also writes
+The verified pairs can be cached (``--cache PATH``, a gzipped JSON file keyed by the configuration's
+fingerprint and the input selection: plain data, never a code-executing format like pickle), since
+detection dominates the run time; ``--out DIR`` also writes
 ``pairs.jsonl``, ``clusters.jsonl`` and the overlap report there (for ``notebooks/overlap.ipynb``).
 
 Example:
@@ -27,8 +28,8 @@ Example:
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
-import pickle
 import sys
 import time
 from collections import Counter, defaultdict
@@ -59,22 +60,49 @@ def load(since: str | None, limit: int | None, cfg):
 
 def detect(docs, cfg, cache: Path | None):
     """``find_pairs`` (or its cached matches, when the cache's key fits)."""
-    from syndetect.engine import find_pairs, prepare
+    from syndetect.detect.corpus import find_pairs, prepare
 
     key = {"fingerprint": cfg.fingerprint(), "documents": len(docs), "first": docs[0].id, "last": docs[-1].id}
     if cache and cache.exists():
-        with cache.open("rb") as fh:
-            stored = pickle.load(fh)
-        if isinstance(stored, dict) and stored.get("key") == key:
+        stored = _read_cache(cache)
+        if stored is not None and stored.get("key") == key:
             print(f"pairs: cached in {cache}", file=sys.stderr)
             return prepare(docs, cfg), stored["matches"], stored["stats"]
     t = time.perf_counter()
     result = find_pairs(docs, cfg, _progress)
     print(f"pairs: {len(result.matches)} in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     if cache:
-        with cache.open("wb") as fh:
-            pickle.dump({"key": key, "matches": result.matches, "stats": result.stats}, fh)
+        _write_cache(cache, key, result.matches, result.stats)
     return result.corpus, result.matches, result.stats
+
+
+def _write_cache(cache: Path, key: dict, matches, stats: dict) -> None:
+    """The matches as plain JSON rows (gzipped), written aside and renamed."""
+    from syndetect.io.writers import atomic_open
+
+    rows = [
+        [m.a.doc, m.a.start, m.a.end, m.b.doc, m.b.start, m.b.end, m.kind, m.jaccard, m.containment, m.source]
+        for m in matches
+    ]
+    data = json.dumps({"key": key, "stats": stats, "matches": rows}, ensure_ascii=False, default=str)
+    with atomic_open(cache, "wb") as fh:
+        fh.write(gzip.compress(data.encode("utf-8")))
+
+
+def _read_cache(cache: Path) -> dict | None:
+    """The cache's key, stats and matches, or ``None`` when it is not a cache this script wrote."""
+    from syndetect.records import Match, Passage
+
+    try:
+        stored = json.loads(gzip.decompress(cache.read_bytes()))
+        matches = [
+            Match(Passage(a, int(sa), int(ea)), Passage(b, int(sb), int(eb)), kind, float(j), float(c), src)
+            for a, sa, ea, b, sb, eb, kind, j, c, src in stored["matches"]
+        ]
+    except (OSError, EOFError, ValueError, TypeError, KeyError, gzip.BadGzipFile):
+        print(f"pairs: {cache} is not a cache of this script; recomputing", file=sys.stderr)
+        return None
+    return {"key": stored.get("key"), "stats": stored.get("stats", {}), "matches": matches}
 
 
 def _progress(step: str, done: int, total: int) -> None:
@@ -180,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--since", help="only documents from this date on (YYYY-MM-DD)")
     parser.add_argument("--limit", type=int, help="only the first N documents")
-    parser.add_argument("--cache", type=Path, help="cache the verified pairs in this pickle")
+    parser.add_argument("--cache", type=Path, help="cache the verified pairs in this file (gzipped JSON)")
     parser.add_argument(
         "--out", type=Path, help="also write pairs.jsonl, clusters.jsonl and report.html here"
     )
@@ -188,8 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the figures as JSON here")
     args = parser.parse_args(argv)
 
-    from syndetect.cluster import group_matches
     from syndetect.config import load_config
+    from syndetect.provenance.groups import group_matches
 
     cfg = load_config()
     t0 = time.perf_counter()
@@ -226,17 +254,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _write_outputs(out: Path, corpus, matches, groups, cfg, stats) -> None:
+    from syndetect.io.serialize import cluster_json, match_json
     from syndetect.io.writers import write_jsonl, write_run_metadata
-    from syndetect.provenance import provenance_config, with_sources
-    from syndetect.report import report_config, report_data, write_report_files
-    from syndetect.serialize import cluster_json, match_json
+    from syndetect.provenance.origin import with_sources
+    from syndetect.report.data import report_data, write_report_files
 
     out.mkdir(parents=True, exist_ok=True)
     by_id = {d.id: d for d in corpus.docs}
-    sourced = with_sources(matches, by_id, provenance_config(cfg))
+    sourced = with_sources(matches, by_id, cfg.provenance)
     write_jsonl(out / "pairs.jsonl", (match_json(m, by_id) for m in sourced))
     write_jsonl(out / "clusters.jsonl", (cluster_json(c, by_id) for c in groups.clusters))
-    data = report_data(by_id, groups.clusters, stats, report_config(cfg))
+    data = report_data(by_id, groups.clusters, stats, cfg.report)
     write_report_files(
         out / "report.html", data, {"fingerprint": cfg.fingerprint(), "corpus": "SaudiNewsNet"}
     )

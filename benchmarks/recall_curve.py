@@ -1,9 +1,9 @@
 """The S-curve of the configured LSH banding: probability of becoming a candidate against true Jaccard.
 
-For each profile, the bands and rows come from ``syndetect.candidates.banding(cfg)``. The theoretical
-curve is ``syndetect.lsh.candidate_probability`` (1 - (1 - J^r)^b). The empirical one signs random
-set pairs of controlled Jaccard with ``syndetect.minhash`` and counts a pair as a candidate when any of
-its band keys (``syndetect.lsh.band_keys``) are equal, as the index does. Each pair: a union of
+For each profile, the bands and rows come from ``syndetect.detect.candidates.banding(cfg)``. The theoretical
+curve is ``syndetect.detect.lsh.candidate_probability`` (1 - (1 - J^r)^b). The empirical one signs random
+set pairs of controlled Jaccard with ``syndetect.detect.minhash`` and counts a pair as a candidate when any of
+its band keys (``syndetect.detect.lsh.band_keys``) are equal, as the index does. Each pair: a union of
 ``--union`` random 32-bit hashes, of which ``round(J * union)`` are shared, the rest split between the
 two sets, so the Jaccard is exact; fresh hashes for every trial.
 
@@ -43,8 +43,8 @@ def empirical(
 ) -> tuple[float, float]:
     """Share of ``trials`` random set pairs of Jaccard ``j`` that share at least one band key, and the
     share that also pass the engine's second filter (signature estimate at least ``floor``)."""
-    from syndetect.lsh import band_keys
-    from syndetect.minhash import EMPTY, block_minima
+    from syndetect.detect.lsh import band_keys
+    from syndetect.detect.minhash import EMPTY, block_minima
 
     k = round(j * union)
     rest = union - k
@@ -75,9 +75,9 @@ def main() -> None:
     args = ap.parse_args()
     print("$ " + shlex.join([Path(sys.executable).name, *sys.argv]), flush=True)
 
-    from syndetect.candidates import banding
     from syndetect.config import PROFILES, load_config
-    from syndetect.lsh import candidate_probability
+    from syndetect.detect.candidates import banding
+    from syndetect.detect.lsh import candidate_probability
 
     rng = np.random.default_rng(args.seed)
     curves = {}

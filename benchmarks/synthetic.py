@@ -6,7 +6,7 @@ Stories and the outlets' own writing (new leads, quotes, surrounding articles) a
 (``tests/synthetic.py``) makes 1-4 reprints per story with one edit each; the engine runs on all the
 documents (``find_pairs`` then ``clusters_of``), and this script reports:
 
-- pair precision, recall and F1 per edit type, at character level (``syndetect.evaluate.pair_measures``
+- pair precision, recall and F1 per edit type, at character level (``syndetect.evaluate.measures.pair_measures``
   over the document pairs of that edit: a reprint and the documents it descends from), between two
   copies of one story (``copy~copy``; ``copy~rewrite`` when either is a rewrite), per group (verbatim
   and near copies, rewrites; each with its copy~copy pairs), and overall (every predicted pair,
@@ -28,7 +28,6 @@ import importlib.util
 import json
 import random
 import re
-import resource
 import shlex
 import sys
 import time
@@ -42,9 +41,10 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from syndetect.config import Config, ConfigError, load_config, parse_overrides, with_overrides  # noqa: E402
-from syndetect.engine import find_pairs  # noqa: E402
-from syndetect.evaluate import adjusted_rand, normalize_pair, pair_measures  # noqa: E402
-from syndetect.pipeline import clusters_of  # noqa: E402
+from syndetect.detect.corpus import find_pairs  # noqa: E402
+from syndetect.evaluate.measures import adjusted_rand, normalize_pair, pair_measures  # noqa: E402
+from syndetect.evaluate.runinfo import engine_digest, peak_rss_mb  # noqa: E402
+from syndetect.pipeline import Run  # noqa: E402
 from syndetect.records import Cluster, Match, Passage  # noqa: E402
 
 ARTICLES = REPO.parent / "shared" / "data" / "saudinewsnet" / "articles.jsonl.gz"
@@ -245,28 +245,6 @@ def origin_scores(s: Any, clusters: Sequence[Cluster]) -> dict[str, Any]:
 # Running
 
 
-def engine_digest() -> str:
-    """A short hash of the loaded library modules a run depends on (as in ``benchmarks/exara.py``)."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for name in sorted(sys.modules):
-        path = getattr(sys.modules[name], "__file__", None)
-        if (
-            not name.startswith("syndetect.")
-            or name.startswith(("syndetect.io", "syndetect.evaluate"))
-            or not path
-        ):
-            continue
-        digest.update(name.encode("utf-8") + b"\0" + Path(path).read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def peak_rss_mb() -> float:
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
-
-
 def run(cfg: Config, n_stories: int = 300, seed: int = 1, articles: Path = ARTICLES) -> dict[str, Any]:
     """Generate, detect, score."""
     t0 = time.perf_counter()
@@ -274,7 +252,7 @@ def run(cfg: Config, n_stories: int = 300, seed: int = 1, articles: Path = ARTIC
     s = gen.generate(stories, filler, seed=seed)
     t1 = time.perf_counter()
     result = find_pairs(s.docs, cfg)
-    clusters = clusters_of(result, cfg)
+    clusters = Run(result, cfg).clusters
     t2 = time.perf_counter()
     return {
         "data": {"articles": str(articles), "seed": seed, **drawn, **s.stats},

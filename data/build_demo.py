@@ -274,6 +274,85 @@ NOT_COPIES = [
 ]
 
 
+# Independent Arabic translations of the same words (Kremlin statements, the wire's background line):
+# what the opt-in semantic channel (``--profile translations``) is for. Word n-grams cannot see most of
+# them. ``found`` says whether that channel finds the pair with the calibrated settings (the test
+# expects exactly these to be found, and reports the others as known misses).
+TRANSLATIONS = [
+    (
+        "assad_quote_translations_bbc_rt",
+        ("bbc-1", NOT_COPIES[0][2][1]),
+        ("rt-1", NOT_COPIES[0][3][1]),
+        True,
+        "Assad's thanks to Russia, translated twice (BBC Arabic, RT Arabic).",
+    ),
+    (
+        "assad_quote_translations_bbc_addiyar",
+        ("bbc-1", NOT_COPIES[0][2][1]),
+        ("addiyar-1", NOT_COPIES[0][3][1]),
+        True,
+        "The same two translations: Addiyar carries RT's wording.",
+    ),
+    (
+        "putin_settlement_translations_bbc_rt",
+        ("bbc-1", NOT_COPIES[1][2][1]),
+        ("rt-1", NOT_COPIES[1][3][1]),
+        True,
+        "Putin on a lasting settlement through a political process, BBC's and RT's translations.",
+    ),
+    (
+        "putin_settlement_translations_bbc_addiyar",
+        ("bbc-1", NOT_COPIES[1][2][1]),
+        (
+            "addiyar-1",
+            "نحن ننطلق من أنه على أساس الديناميكية الإيجابية في سير العمليات العسكرية يمكن التوصل في "
+            "نهاية المطاف إلى تسوية مستقرة على أساس العملية السياسية بمشاركة كل القوى السياسية "
+            "والمجموعات الإثنية والدينية",
+        ),
+        True,
+        "The same words of Putin: BBC's translation and the Kremlin-site translation Addiyar quotes.",
+    ),
+    (
+        "putin_settlement_translations_rt_addiyar",
+        ("rt-1", NOT_COPIES[2][2][1]),
+        ("addiyar-1", NOT_COPIES[2][3][1]),
+        False,
+        "RT's paraphrase of Putin and the Kremlin-site translation in Addiyar. The lexical channels pair "
+        "the one phrase they share, and the semantic channel leaves sentences a lexical pair touches to it.",
+    ),
+    (
+        "putin_political_process_translations_rt_addiyar",
+        (
+            "rt-1",
+            "روسيا جاهزة للإدلاء بدلوها ليس فقط في العملية العسكرية ضد الإرهاب، بل وأيضا في العملية السياسية",
+        ),
+        (
+            "addiyar-1",
+            "روسيا مستعدة ليس فقط للمساهمة في العمليات الحربية لمكافحة الإرهاب بل وفي العملية السياسية",
+        ),
+        True,
+        "Putin: Russia is ready to contribute not only to the fight against terrorism but to the political "
+        "process, translated twice.",
+    ),
+    (
+        "assad_military_politics_translations_rt_addiyar",
+        ("rt-1", "الجميع يفهم أن أي تحركات عسكرية لا بد وأن تتبعها خطوات سياسية"),
+        ("addiyar-1", "يفهم الجميع أن أي عمل عسكري يفترض خطوات سياسية لاحقة"),
+        False,
+        "Assad: military action must be followed by political steps. RT's sentence goes on with the "
+        "'rebuild Syria' clause, which the lexical channel pairs; the channel misses this one.",
+    ),
+    (
+        "first_visit_abroad_afp_bbc",
+        ("afp-1", "وزار الاسد موسكو في رحلته الاولى الى الخارج منذ اندلاع النزاع في بلاده في 2011"),
+        ("bbc-1", "وهذه هي أول زيارة خارجية للرئيس السوري منذ اندلاع انتفاضة 2011"),
+        False,
+        "The wires' background line (first trip abroad since 2011), in two wordings; cosine 0.53, "
+        "below the channel's floor.",
+    ),
+]
+
+
 def fail(message: str) -> None:
     print(f"error: {message}", file=sys.stderr)
     sys.exit(2)
@@ -415,6 +494,10 @@ def build(seed: str) -> tuple[list[dict], dict]:
         {"name": name, "kind": kind, "a": span(da, ta, texts), "b": span(db, tb, texts), "note": note}
         for name, kind, (da, ta), (db, tb), note in NOT_COPIES
     ]
+    translations = [
+        {"name": name, "a": span(da, ta, texts), "b": span(db, tb, texts), "found": found, "note": note}
+        for name, (da, ta), (db, tb), found, note in TRANSLATIONS
+    ]
     boilerplate = [
         {
             "name": "aggregator_boilerplate",
@@ -438,6 +521,7 @@ def build(seed: str) -> tuple[list[dict], dict]:
         "seed": SEED_NAME,
         "reuse": reuse,
         "not_copies": not_copies,
+        "translations": translations,
         "boilerplate": boilerplate,
     }
     return docs, known

@@ -2,8 +2,12 @@
 
 The flat public API::
 
-    from syndetect import load_config, read_documents, find_pairs, clusters_of
-    from syndetect.normalize import normalize, tokenize
+    import syndetect
+    r = syndetect.run("data/demo.jsonl")          # or documents, or dicts, or several paths
+    r.pairs, r.clusters, r.dedup(), r.report_data()
+
+Lower-level pieces: :func:`find_pairs` (detection only), :func:`read_documents`,
+``syndetect.text.normalize.normalize``.
 """
 
 from syndetect.config import Config, load_config, with_overrides
@@ -18,26 +22,28 @@ __all__ = [
     "Match",
     "Member",
     "Passage",
-    "clusters_of",
+    "Run",
+    "documents",
     "find_pairs",
     "load_config",
     "read_documents",
+    "run",
     "with_overrides",
 ]
+
+_LAZY = {
+    "run": "syndetect.pipeline",
+    "Run": "syndetect.pipeline",
+    "documents": "syndetect.pipeline",
+    "find_pairs": "syndetect.detect.corpus",
+    "read_documents": "syndetect.io.readers",
+}
 
 
 def __getattr__(name: str):
     # Heavier modules load on first use, so `import syndetect` stays cheap.
-    if name == "find_pairs":
-        from syndetect.engine import find_pairs
+    if name in _LAZY:
+        import importlib
 
-        return find_pairs
-    if name == "clusters_of":
-        from syndetect.pipeline import clusters_of
-
-        return clusters_of
-    if name == "read_documents":
-        from syndetect.io.readers import read_documents
-
-        return read_documents
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'syndetect' has no attribute {name!r}")

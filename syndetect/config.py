@@ -19,17 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-NORMALIZER_VERSION = "1"
+NORMALIZER_VERSION = "2"  # 2: the persian fold (ک ی ە ۀ ہ ھ ے to Arabic letters)
 
 
 @dataclass(frozen=True)
 class NormalizeConfig:
-    """Which Arabic normalization steps run (each a named function in ``syndetect.normalize``)."""
+    """Which Arabic normalization steps run (each a named function in ``syndetect.text.normalize``)."""
 
     nfkc: bool = True
     invisible: bool = True
     diacritics: bool = True
     tatweel: bool = True
+    persian: bool = True  # Persian and Urdu letter forms to the Arabic ones (ک -> ك, ی -> ي, ...)
     alef: bool = True
     alef_maqsura: bool = True
     teh_marbuta: bool = True
@@ -55,8 +56,9 @@ class ShingleConfig:
 
     ngram: int = 3  # word n-grams for the ordered channel
     clitics: bool = False  # strip و ف ب ل ك ال prefixes from tokens
-    bag_stem: bool = False  # order-free verification compares light-stemmed content words (syndetect.stem)
-    hash: str = "xxh64"  # named, seeded token hash
+    bag_stem: bool = (
+        False  # order-free verification compares light-stemmed content words (syndetect.text.stem)
+    )
     seed: int = 1
 
 
@@ -200,6 +202,36 @@ class ReportConfig:
 
 
 @dataclass(frozen=True)
+class SemanticConfig:
+    """The opt-in paraphrase and translation channel (the ``[semantic]`` table; ``syndetect.detect.semantic``).
+
+    Off by default; while off it is left out of the resolved configuration and of the fingerprint, so
+    that every output stays as it was without the channel.
+
+    Args:
+        enabled: run the channel (needs the ``semantic`` extra: ``pip install 'syndetect[semantic]'``).
+        candidates: which document pairs are compared: ``"topic"``, the lexical channels' candidate
+            pairs; ``"window"``, those and every pair of documents published within ``window_hours``.
+        window_hours: the date window.
+        min_cosine: two units (sentences, quotes) pair only when their embeddings' cosine reaches this...
+        min_centered: ... and their cosine after removing the topic the two documents share (the mean of
+            their units' embeddings) reaches this.
+        min_words: units (sentences, quoted stretches) shorter than this many words are not embedded.
+        merge_gap: paired units this many characters apart or less on both sides are one passage.
+        batch: sentences embedded per call of the encoder.
+    """
+
+    enabled: bool = False
+    candidates: str = "window"
+    window_hours: float = 36.0
+    min_cosine: float = 0.6
+    min_centered: float = 0.5
+    min_words: int = 6
+    merge_gap: int = 40
+    batch: int = 256
+
+
+@dataclass(frozen=True)
 class RunConfig:
     """How the work is run; never what it finds (not part of the fingerprint)."""
 
@@ -223,11 +255,19 @@ class Config:
     provenance: ProvenanceConfig = field(default_factory=ProvenanceConfig)
     boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    semantic: SemanticConfig = field(default_factory=SemanticConfig)
     run: RunConfig = field(default_factory=RunConfig)
 
     def to_dict(self) -> dict[str, Any]:
-        """The tree as JSON-native values (tuples become lists), as written beside every output."""
-        return json.loads(json.dumps(dataclasses.asdict(self)))
+        """The tree as JSON-native values (tuples become lists), as written beside every output.
+
+        The ``semantic`` table appears only when the channel is on: off, the tree (and so the
+        fingerprint) is the same as without the table.
+        """
+        tree = json.loads(json.dumps(dataclasses.asdict(self)))
+        if not self.semantic.enabled:
+            del tree["semantic"]
+        return tree
 
     def fingerprint(self) -> str:
         """A short stable hash of everything that changes results (not the ``run`` section)."""
@@ -259,6 +299,9 @@ PROFILES: dict[str, dict[str, Any]] = {
             "snap_sentences": 6,
         },
     },
+    # Paraphrases and independent translations of the same statement (tracing a story, not deduplicating
+    # a crawl): the syndication channels plus sentence embeddings (``syndetect.detect.semantic``).
+    "translations": {"semantic": {"enabled": True}},
 }
 
 
@@ -321,6 +364,16 @@ def _validate(cfg: Config) -> Config:
         raise ConfigError(f"dedup.keep={cfg.dedup.keep!r}: use 'earliest' or 'longest'")
     if cfg.run.jobs < 0:
         raise ConfigError(f"run.jobs={cfg.run.jobs}: use 0 (one per core) or more")
+    sem = cfg.semantic
+    if sem.candidates not in ("topic", "window"):
+        raise ConfigError(f"semantic.candidates={sem.candidates!r}: use 'topic' or 'window'")
+    for name in ("min_cosine", "min_centered"):
+        if not -1 <= getattr(sem, name) <= 1:
+            raise ConfigError(f"semantic.{name}={getattr(sem, name)}: a cosine, between -1 and 1")
+    if sem.window_hours < 0 or sem.min_words < 1 or sem.merge_gap < 0 or sem.batch < 1:
+        raise ConfigError(
+            "semantic: window_hours and merge_gap must be at least 0, min_words and batch at least 1"
+        )
     if cfg.dedup.level not in ("document", "passage"):
         raise ConfigError(f"dedup.level={cfg.dedup.level!r}: use 'document' or 'passage'")
     return cfg
@@ -364,6 +417,10 @@ def load_config(path: str | Path | None = None, profile: str | None = None) -> C
             raise ConfigError(f"{path}: cannot read ({err.strerror})") from err
         except tomllib.TOMLDecodeError as err:
             raise ConfigError(f"{path}: invalid TOML ({err})") from err
+        except UnicodeDecodeError as err:
+            raise ConfigError(
+                f"{path}: not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset {err.start})"
+            ) from None
     name = profile or data.pop("profile", None) or "syndication"
     data.pop("profile", None)
     if name not in PROFILES:

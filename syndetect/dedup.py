@@ -13,9 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from syndetect.provenance import time_key, union_length
+from syndetect.provenance.origin import time_key, union_length
+from syndetect.provenance.span_graph import UnionFind
 from syndetect.records import Cluster, Document, Match, Passage
-from syndetect.span_graph import UnionFind
 
 
 @dataclass

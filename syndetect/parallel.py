@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -40,6 +42,27 @@ def _call(bounds: tuple[int, int]) -> Any:
     return fn(shared, *bounds)
 
 
+def _worker_init(parent: int) -> None:
+    """A worker leaves interrupts to its parent and dies quietly with it.
+
+    Ctrl-C reaches every process of the terminal's group: only the parent handles it (and stops the
+    pool). When the parent is killed, the kernel kills the worker too (Linux ``PR_SET_PDEATHSIG``), so
+    no orphan goes on computing or prints a ``BrokenPipeError`` traceback into the terminal.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # a broken result pipe ends the worker silently
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the getppid check below only
+            pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(0)
+
+
 def fork_map(
     fn: Callable[[Any, int, int], Any], shared: Any, bounds: Sequence[tuple[int, int]], jobs: int
 ) -> Iterator[Any]:
@@ -51,7 +74,7 @@ def fork_map(
         return
     _SHARED = (fn, shared)
     try:
-        with mp.get_context("fork").Pool(jobs) as pool:
+        with mp.get_context("fork").Pool(jobs, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
             yield from pool.imap(_call, bounds)
     finally:
         _SHARED = None

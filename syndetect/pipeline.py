@@ -1,137 +1,312 @@
-"""Whole jobs over a corpus: pairs, clusters, dedup, the demo; each writes its outputs atomically
-with the run's statistics and configuration beside them (``<output>.stats.json``)."""
+"""The one entry point: :func:`run` detects, directs and groups a corpus once; a :class:`Run` holds the
+result, and every output (``pairs.jsonl``, ``clusters.jsonl``, dedup, the report, the demo) is written
+from it, by the CLI and by Python alike.
+
+>>> import syndetect
+>>> r = syndetect.run("data/demo.jsonl")
+>>> len(r.docs), len(r.pairs) > 0, len(r.clusters) > 0
+(9, True, True)
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from syndetect.cluster import Groups, group_matches
-from syndetect.config import Config
+from syndetect.config import Config, load_config, with_overrides
 from syndetect.dedup import DedupResult, dedup_documents, dedup_passages
-from syndetect.engine import PairsResult, Progress, find_pairs
+from syndetect.detect.corpus import PairsResult, find_pairs
+from syndetect.io.readers import ReadStats, document_from_record, read_documents
+from syndetect.io.serialize import cluster_json, match_json
 from syndetect.io.writers import write_jsonl, write_run_metadata
-from syndetect.provenance import provenance_config, with_sources
-from syndetect.records import Cluster, Document
-from syndetect.serialize import cluster_json, match_json
+from syndetect.provenance.groups import Groups, group_matches
+from syndetect.provenance.origin import mark_crawl_batches, with_sources
+from syndetect.records import Cluster, Document, Match
+
+Progress = Callable[[str, int, int], None]  # (step, done, total)
+Source = Document | Mapping[str, Any] | str | os.PathLike[str]
 
 
-def _stats(rstats: Any, extra: dict[str, Any]) -> dict[str, Any]:
-    out = rstats.to_json() if rstats is not None else {}
-    out.update(extra)
+def documents(
+    items: Source | Iterable[Source], read_stats: ReadStats | None = None, cfg: Config | None = None
+):
+    """Documents from any mix of ``Document``s, dicts (input records: the ``date`` alias and date
+    parsing honoured exactly as the readers do) and input paths (any format ``extract`` reads).
+
+    >>> [d.time.isoformat() for d in documents([{"id": "a", "text": "", "date": "2015-10-21"}])]
+    ['2015-10-21T00:00:00+00:00']
+    """
+    cfg = cfg or load_config()
+    stats = read_stats if read_stats is not None else ReadStats()
+    if isinstance(items, (str, os.PathLike, Mapping, Document)):
+        items = [items]
+    out: list[Document] = []
+    paths: list[str] = []
+
+    def flush() -> None:
+        if paths:
+            out.extend(read_documents(list(paths), cfg.read, stats))
+            paths.clear()
+
+    for k, item in enumerate(items, 1):
+        if isinstance(item, Document):
+            flush()
+            out.append(item)
+        elif isinstance(item, Mapping):
+            flush()
+            out.append(document_from_record(dict(item), f"<record {k}>"))
+        elif isinstance(item, (str, os.PathLike)):
+            paths.append(os.fspath(item))
+        else:
+            raise TypeError(f"item {k}: expected a Document, a dict or a path, got {type(item).__name__}")
+    flush()
     return out
 
 
-def clusters_of(result: PairsResult, cfg: Config) -> list[Cluster]:
-    """The provenance groups of a detection run (revision and boilerplate pairs left out)."""
-    return group_matches(result.matches, result.corpus.docs, cfg, _grams(result)).clusters
+def configure(config: Config | str | os.PathLike[str] | None = None, profile: str | None = None, **overrides):
+    """A configuration from a ``Config``, a TOML path or the defaults, a profile and section overrides
+    (``run={"jobs": 1}``, ``dedup={"level": "passage"}``)."""
+    if isinstance(config, Config):
+        if profile is not None:
+            raise ValueError("give a Config or a profile, not both (a Config already holds its profile)")
+        cfg = config
+    else:
+        cfg = load_config(os.fspath(config) if config is not None else None, profile)
+    return with_overrides(cfg, overrides) if overrides else cfg
 
 
-def _grams(result: PairsResult) -> list:
-    """Every document's word n-gram hashes, for the corpus-wide stock phrase filter."""
-    return [f.grams for f in result.corpus.feats]
-
-
-def write_pairs(
-    docs: list[Document], cfg: Config, out: str, rstats: Any = None, progress: Progress | None = None
-) -> dict:
-    """Detect and write ``pairs.jsonl``; returns the statistics."""
-    result = find_pairs(docs, cfg, progress)
-    by_id = {d.id: d for d in result.corpus.docs}
-    matches = with_sources(result.matches, by_id, provenance_config(cfg))  # the full direction rule
-    write_jsonl(out, (match_json(m, by_id) for m in matches))
-    stats = _stats(rstats, result.stats)
-    write_run_metadata(out, cfg, stats)
-    return stats
-
-
-def write_clusters(
-    docs: list[Document],
-    cfg: Config,
-    out: str,
-    rstats: Any = None,
+def run(
+    docs: Source | Iterable[Source],
+    config: Config | str | os.PathLike[str] | None = None,
+    *,
+    profile: str | None = None,
     progress: Progress | None = None,
-    pairs_out: str | None = None,
-) -> dict:
-    """Detect, group and write ``clusters.jsonl`` (and the pairs when asked); returns the statistics."""
-    result = find_pairs(docs, cfg, progress)
-    by_id = {d.id: d for d in result.corpus.docs}
-    clusters = clusters_of(result, cfg)
-    stats = _stats(rstats, result.stats)
-    stats["clusters"] = len(clusters)
-    if pairs_out:
-        matches = with_sources(result.matches, by_id, provenance_config(cfg))
-        write_jsonl(pairs_out, (match_json(m, by_id) for m in matches))
-        write_run_metadata(pairs_out, cfg, stats)
-    write_jsonl(out, (cluster_json(c, by_id) for c in clusters))
-    write_run_metadata(out, cfg, stats)
-    return stats
+    read_stats: ReadStats | None = None,
+    **overrides: Mapping[str, Any],
+) -> Run:
+    """Detect every reuse in a corpus, decide its direction once, group it: the whole job, once.
+
+    Args:
+        docs: documents, input records (dicts) or input paths, or any mix of them.
+        config: a ``Config``, a TOML file, or ``None`` for the defaults.
+        profile: a named profile (``syndication``, ``crawl-dedup``, ``rewrites``).
+        progress: a ``(step, done, total)`` callback.
+        overrides: configuration sections to override, e.g. ``run={"jobs": 1}``.
+    """
+    cfg = configure(config, profile, **overrides)
+    stats = read_stats if read_stats is not None else ReadStats()
+    t0 = time.perf_counter()
+    corpus_docs = documents(docs, stats, cfg)
+    read_seconds = time.perf_counter() - t0
+    return Run(find_pairs(corpus_docs, cfg, progress), cfg, stats, progress, read_seconds)
 
 
-def dedup(result: PairsResult, cfg: Config) -> DedupResult:
-    """Document- or passage-level dedup of a detection run, as configured."""
-    if cfg.dedup.level == "passage":
-        return dedup_passages(result.corpus.docs, clusters_of(result, cfg))
-    return dedup_documents(result.corpus.docs, result.matches, cfg.dedup.threshold, cfg.dedup.keep)
+class Run:
+    """One corpus detected, directed and grouped. Everything is computed at most once, on first use.
 
+    Attributes:
+        docs: the documents in id order.
+        config: the resolved configuration.
+        detection: what the detection stage found (features, raw matches without direction, stats).
+        pairs: every verified pair, ``source`` set by the full direction rule (crawl batches included).
+        groups: what the cluster stage decided (clusters, revisions, boilerplate, credits).
+        clusters: the provenance groups.
+    """
 
-def write_dedup(
-    docs: list[Document],
-    cfg: Config,
-    out: str,
-    removed_out: str | None,
-    rstats: Any = None,
-    progress: Progress | None = None,
-) -> dict:
-    """Detect, dedup and write ``kept.jsonl`` (and ``removed.jsonl``); returns the statistics."""
-    result = find_pairs(docs, cfg, progress)
-    dd = dedup(result, cfg)
-    stats = _stats(rstats, result.stats)
-    stats.update({"kept": len(dd.kept), "removed": len(dd.removed), "level": cfg.dedup.level})
-    if removed_out:
-        write_jsonl(removed_out, dd.removed)
-        write_run_metadata(removed_out, cfg, stats)
-    write_jsonl(out, (d.to_json() for d in dd.kept))
-    write_run_metadata(out, cfg, stats)
-    return stats
+    def __init__(
+        self,
+        detection: PairsResult,
+        config: Config,
+        read_stats: ReadStats | None = None,
+        progress: Progress | None = None,
+        read_seconds: float | None = None,
+    ) -> None:
+        self.detection = detection
+        self.config = config
+        self.read_stats = read_stats
+        self.progress = progress
+        # the stages timed outside detection: read (when given), direct, group, write
+        self.seconds: dict[str, float] = {} if read_seconds is None else {"read": round(read_seconds, 3)}
+        self.docs: list[Document] = detection.corpus.docs
+        self.by_id: dict[str, Document] = {d.id: d for d in self.docs}
 
+    @classmethod
+    def from_matches(
+        cls,
+        docs: list[Document],
+        config: Config,
+        matches: list[Match],
+        grams: list | None = None,
+        stats: dict[str, Any] | None = None,
+        read_stats: ReadStats | None = None,
+    ) -> Run:
+        """A run whose detection was done elsewhere (the index, the Spark backend): the same
+        directions, groups and outputs as a local run over the same documents and matches."""
+        from syndetect.detect.corpus import Corpus
 
-@dataclass
-class DemoResult:
-    pairs: PairsResult
-    clusters: list[Cluster]
-    dedup: DedupResult
-    stats: dict[str, Any]
-    files: list[Path]
-    groups: Groups | None = None  # revisions, boilerplate, credits: what the cluster stage decided
+        ordered = sorted(docs, key=lambda d: d.id)
+        corpus = Corpus(ordered, [], config)
+        run = cls(PairsResult(corpus, list(matches), dict(stats or {})), config, read_stats)
+        run._grams = grams
+        return run
 
+    _grams: list | None = None
 
-def run_demo(
-    docs: list[Document], cfg: Config, out: Path, rstats: Any = None, progress: Progress | None = None
-) -> DemoResult:
-    """The whole pipeline, every output into ``out``: pairs, clusters, dedup, the overlap report."""
-    from syndetect.report import report_config, report_data, write_report_files
+    # ------------------------------------------------------------------------------------ stages
 
-    out.mkdir(parents=True, exist_ok=True)
-    result = find_pairs(docs, cfg, progress)
-    by_id = {d.id: d for d in result.corpus.docs}
-    groups = group_matches(result.matches, result.corpus.docs, cfg, _grams(result))
-    result.matches = with_sources(result.matches, by_id, provenance_config(cfg))  # pairs.jsonl: the full rule
-    clusters = groups.clusters
-    dd = dedup_passages(result.corpus.docs, clusters)
-    stats = _stats(rstats, result.stats)
-    stats.update(groups.stats())
-    stats.update({"clusters": len(clusters), "kept": len(dd.kept), "removed_passages": len(dd.removed)})
-    files = [out / "pairs.jsonl", out / "clusters.jsonl", out / "kept.jsonl", out / "removed.jsonl"]
-    write_jsonl(files[0], (match_json(m, by_id) for m in result.matches))
-    write_jsonl(files[1], (cluster_json(c, by_id) for c in clusters))
-    write_jsonl(files[2], (d.to_json() for d in dd.kept))
-    write_jsonl(files[3], dd.removed)
-    data = report_data(by_id, clusters, stats, report_config(cfg))
-    files += write_report_files(
-        out / "report.html", data, {"fingerprint": cfg.fingerprint(), "profile": cfg.profile}
-    )
-    write_run_metadata(out / "run", cfg, stats)
-    files.append(out / "run.stats.json")
-    return DemoResult(result, clusters, dd, stats, files, groups)
+    @cached_property
+    def directed_docs(self) -> dict[str, Document]:
+        """The documents as the direction rule sees them (crawl-batch times marked as upper bounds)."""
+        pcfg = self.config.provenance
+        if pcfg.crawl_batch_min_docs > 0:
+            return mark_crawl_batches(self.by_id, pcfg.crawl_batch_min_docs)
+        return self.by_id
+
+    @cached_property
+    def pairs(self) -> list[Match]:
+        """Every verified pair, its ``source`` decided here, once, by the full rule."""
+        with self._stage("direct", len(self.detection.matches)):
+            return with_sources(self.detection.matches, self.directed_docs, self.config.provenance)
+
+    @cached_property
+    def groups(self) -> Groups:
+        grams = self._grams
+        if grams is None and self.detection.corpus.feats:
+            grams = [f.grams for f in self.detection.corpus.feats]
+        pairs = self.pairs
+        with self._stage("group", len(pairs)):
+            return group_matches(pairs, self.directed_docs, self.config, grams, directed=True)
+
+    @contextmanager
+    def _stage(self, name: str, total: int) -> Iterator[None]:
+        """Time a stage (into ``seconds``) and show it on the progress callback."""
+        if self.progress:
+            self.progress(name, 0, total)
+        t0 = time.perf_counter()
+        yield
+        self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - t0, 3)
+        if self.progress:
+            self.progress(name, total, total)
+
+    @property
+    def clusters(self) -> list[Cluster]:
+        return self.groups.clusters
+
+    def dedup(self, level: str | None = None, keep: str | None = None) -> DedupResult:
+        """Document- or passage-level dedup (``dedup.level`` and ``dedup.keep`` unless given)."""
+        cfg = self.config.dedup
+        level, keep = level or cfg.level, keep or cfg.keep
+        if level == "passage":
+            return dedup_passages(self.docs, self.clusters)
+        return dedup_documents(self.docs, self.pairs, cfg.threshold, keep)
+
+    def report_data(self) -> dict[str, Any]:
+        """What the overlap report shows (matrix, lags, top passages, per-document views)."""
+        from syndetect.report.data import report_data
+
+        return report_data(self.by_id, self.clusters, self.stats(groups=True), self.config.report)
+
+    def stats(self, groups: bool = False) -> dict[str, Any]:
+        """The run's statistics: what was read, the detection's, and the cluster stage's when asked."""
+        out = self.read_stats.to_json() if self.read_stats is not None else {}
+        out.update(self.detection.stats)
+        if groups:
+            out.update(self.groups.stats())
+        out["seconds"] = {**out.get("seconds", {}), **self.seconds}
+        return out
+
+    # ---------------------------------------------------------------------------------- records
+
+    def pair_records(self) -> Iterator[dict[str, Any]]:
+        """The ``pairs.jsonl`` records."""
+        return (match_json(m, self.by_id) for m in self.pairs)
+
+    def cluster_records(self) -> Iterator[dict[str, Any]]:
+        """The ``clusters.jsonl`` records."""
+        return (cluster_json(c, self.by_id) for c in self.clusters)
+
+    # ----------------------------------------------------------------------------------- writers
+
+    def write_pairs(self, out: str | os.PathLike[str]) -> dict[str, Any]:
+        """``pairs.jsonl`` and its ``.stats.json``; returns the statistics."""
+        pairs = self.pairs
+        with self._stage("write", len(pairs)):
+            write_jsonl(out, self.pair_records())
+        return self._write_stats([out], self.stats())
+
+    def write_clusters(
+        self, out: str | os.PathLike[str], pairs: str | os.PathLike[str] | None = None
+    ) -> dict:
+        """``clusters.jsonl`` (and ``pairs.jsonl`` when asked) with their statistics."""
+        clusters = self.clusters
+        with self._stage("write", len(clusters)):
+            if pairs:
+                write_jsonl(pairs, self.pair_records())
+            write_jsonl(out, self.cluster_records())
+        return self._write_stats([pairs, out], self.stats(groups=True))
+
+    def write_dedup(
+        self,
+        out: str | os.PathLike[str],
+        removed: str | os.PathLike[str] | None = None,
+        level: str | None = None,
+        keep: str | None = None,
+    ) -> dict[str, Any]:
+        """``kept.jsonl`` (and ``removed.jsonl``) with their statistics."""
+        level = level or self.config.dedup.level
+        dd = self.dedup(level, keep)
+        with self._stage("write", len(dd.kept)):
+            if removed:
+                write_jsonl(removed, dd.removed)
+            write_jsonl(out, (d.to_json() for d in dd.kept))
+        stats = self.stats(groups=level == "passage")
+        stats.update({"kept": len(dd.kept), "removed": len(dd.removed), "level": level})
+        return self._write_stats([removed, out], stats)
+
+    def write_report(self, out: str | os.PathLike[str]) -> dict[str, Any]:
+        """The overlap report (``.html``, ``.md`` or ``.json``) with its heatmap and matrix CSV."""
+        from syndetect.report.data import report_format, write_report_files
+
+        report_format(out)
+        data = self.report_data()
+        with self._stage("write", 1):
+            files = write_report_files(out, data, self._meta())
+        stats = self.stats(groups=True)
+        stats["report_files"] = [str(f) for f in files]
+        return self._write_stats([out], stats)
+
+    def write_demo(self, out: str | os.PathLike[str]) -> tuple[dict[str, Any], list[Path]]:
+        """Every output into one folder: pairs, clusters, passage dedup, the report, the run's stats."""
+        from syndetect.report.data import write_report_files
+
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        dd = self.dedup("passage")
+        data = self.report_data()
+        files = [folder / n for n in ("pairs.jsonl", "clusters.jsonl", "kept.jsonl", "removed.jsonl")]
+        with self._stage("write", len(files)):
+            write_jsonl(files[0], self.pair_records())
+            write_jsonl(files[1], self.cluster_records())
+            write_jsonl(files[2], (d.to_json() for d in dd.kept))
+            write_jsonl(files[3], dd.removed)
+            files += write_report_files(folder / "report.html", data, self._meta())
+        stats = self.stats(groups=True)
+        stats.update({"kept": len(dd.kept), "removed_passages": len(dd.removed)})
+        self._write_stats([folder / "run"], stats)
+        files.append(folder / "run.stats.json")
+        return stats, files
+
+    def _write_stats(self, outputs: list, stats: dict[str, Any]) -> dict[str, Any]:
+        """``<output>.stats.json`` beside each output (none for stdout); returns the statistics."""
+        for path in outputs:
+            if path:
+                write_run_metadata(path, self.config, stats)
+        return stats
+
+    def _meta(self) -> dict[str, Any]:
+        return {"fingerprint": self.config.fingerprint(), "profile": self.config.profile}

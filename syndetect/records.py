@@ -38,6 +38,15 @@ class Document:
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     origin: str = ""
 
+    def __post_init__(self) -> None:
+        # Document(id=..., text=..., published="2015-10-21") parses the date as the readers do.
+        if self.published is not None and self.time is None:
+            from syndetect.io.dates import parse_published
+
+            moment, precision = parse_published(self.published)
+            object.__setattr__(self, "time", moment)
+            object.__setattr__(self, "time_precision", precision)
+
     def to_json(self) -> dict[str, Any]:
         """The document as a JSON object: the input fields, in the contract's names."""
         out: dict[str, Any] = {"id": self.id, "outlet": self.outlet}
@@ -74,8 +83,9 @@ class Passage:
 class Match:
     """A verified reuse between two passages of two different documents.
 
-    ``kind`` is ``exact``, ``near`` or ``rewrite``; ``source`` is ``"a"``, ``"b"`` or ``None``: the side
-    inferred to be the earlier one that the other copied from.
+    ``kind`` is ``exact``, ``near`` or ``rewrite`` (or ``paraphrase``, from the opt-in semantic
+    channel); ``source`` is ``"a"``, ``"b"`` or ``None``: the side inferred to be the earlier one that
+    the other copied from. ``cosine`` is the semantic channel's evidence (``None`` for the others).
     """
 
     a: Passage
@@ -84,6 +94,7 @@ class Match:
     jaccard: float
     containment: float
     source: str | None = None
+    cosine: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +117,7 @@ class Cluster:
     members: tuple[Member, ...]
     origin: Passage | None
     upstream: str | None = None
+    merged_from: tuple[str, ...] = ()  # an index's clusters: the ids of the clusters merged into this one
 
     @property
     def size(self) -> int:

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from syndetect.attribution import (
+from syndetect.config import load_config
+from syndetect.detect.corpus import find_pairs
+from syndetect.io.readers import parse_published
+from syndetect.provenance.attribution import (
     agencies_in,
     agency_of,
     common_upstream,
@@ -15,10 +18,7 @@ from syndetect.attribution import (
     credits,
     is_credited,
 )
-from syndetect.cluster import group_matches
-from syndetect.config import load_config
-from syndetect.engine import find_pairs
-from syndetect.io.readers import parse_published
+from syndetect.provenance.groups import group_matches
 from syndetect.records import Document
 from tests.fixtures.planted import DOCS as PLANTED
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from syndetect.boilerplate import (
+from syndetect.config import load_config
+from syndetect.detect.corpus import find_pairs
+from syndetect.provenance.boilerplate import (
     BoilerplateConfig,
     drop_stock_pairs,
     find_boilerplate,
@@ -14,9 +16,7 @@ from syndetect.boilerplate import (
     segments,
     specific_grams,
 )
-from syndetect.cluster import group_matches
-from syndetect.config import load_config
-from syndetect.engine import find_pairs
+from syndetect.provenance.groups import group_matches
 from syndetect.records import Document, Match, Passage
 
 FOOTER = "جميع الحقوق محفوظة لصحيفة المثال اليومية، اقرأ أيضا آخر الأخبار وتابعونا على مواقع التواصل الاجتماعي واشترك في النشرة البريدية"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from syndetect.candidates import estimate
+from syndetect.detect.candidates import estimate
 
 
 def test_estimate_is_the_share_of_equal_signature_values():

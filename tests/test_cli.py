@@ -171,13 +171,71 @@ def test_normalize_shows_the_folded_text():
     assert result.output.strip() == "اعلن الكرملين الاربعاء 21"
 
 
-def test_jobs_changes_nothing_in_the_output_and_is_recorded(tmp_path):
+def test_jobs_2_really_forks_and_changes_nothing(tmp_path):
+    # A corpus big enough that both the features and the verification are split over two processes.
+    from tests.fixtures import saudinewsnet
+
+    corpus = saudinewsnet.write(tmp_path / "snn.jsonl", saudinewsnet.sample(4000))
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
-    assert run("--jobs", "1", "pairs", DEMO, "-o", str(one)).exit_code == 0
-    assert run("--jobs", "2", "pairs", DEMO, "-o", str(two)).exit_code == 0
-    assert one.read_bytes() == two.read_bytes()
-    stats = json.loads((tmp_path / "two.jsonl.stats.json").read_text(encoding="utf-8"))
-    assert stats["config"]["run"]["jobs"] == 2
+    assert run("--jobs", "1", "pairs", corpus, "-o", str(one)).exit_code == 0
+    assert run("pairs", corpus, "-o", str(two), "--jobs", "2").exit_code == 0
+    assert one.read_bytes() == two.read_bytes() and one.stat().st_size > 0
+    st1 = json.loads((tmp_path / "one.jsonl.stats.json").read_text(encoding="utf-8"))
+    st2 = json.loads((tmp_path / "two.jsonl.stats.json").read_text(encoding="utf-8"))
+    assert (st1["stats"]["feature_processes"], st1["stats"]["verify_processes"]) == (1, 1)
+    assert (st2["stats"]["feature_processes"], st2["stats"]["verify_processes"]) == (2, 2)
+    assert st2["config"]["run"]["jobs"] == 2
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_common_options_before_or_after_the_command(tmp_path, where):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[dedup]\nthreshold = 0.5\n", encoding="utf-8")
+    common = ["--config", str(cfg), "--profile", "rewrites", "--jobs", "1", "--quiet"]
+    cmd = ["pairs", DEMO, "-o", str(tmp_path / "p.jsonl")]
+    args = common + cmd if where == "before" else cmd + common
+    result = runner.invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.output == ""  # --quiet: no summary line
+    meta = json.loads((tmp_path / "p.jsonl.stats.json").read_text(encoding="utf-8"))
+    assert meta["profile"] == "rewrites" and meta["config"]["run"]["jobs"] == 1
+    assert meta["config"]["dedup"]["threshold"] == 0.5
+
+
+def test_option_after_the_command_wins(tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "--quiet",
+            "--profile",
+            "crawl-dedup",
+            "pairs",
+            DEMO,
+            "-o",
+            str(tmp_path / "p.jsonl"),
+            "--profile",
+            "rewrites",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "p.jsonl.stats.json").read_text(encoding="utf-8"))["profile"] == "rewrites"
+
+
+@pytest.mark.parametrize(
+    "command", ["pairs", "clusters", "dedup", "report", "extract", "demo", "evaluate", "normalize"]
+)
+def test_every_command_lists_the_common_options(command):
+    result = runner.invoke(app, [command, "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    for option in ("--config", "--profile", "--quiet", "--jobs"):
+        assert option in result.output, (command, option)
+
+
+def test_version():
+    import syndetect
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"syndetect {syndetect.__version__}"
 
 
 def test_negative_jobs_is_a_usage_error(tmp_path):

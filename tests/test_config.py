@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from syndetect.boilerplate import boilerplate_config
 from syndetect.config import ConfigError, load_config
-from syndetect.provenance import provenance_config
-from syndetect.report import report_config
 
 
 def _write(tmp_path, text: str) -> str:
@@ -24,9 +21,9 @@ def test_provenance_boilerplate_and_report_tables_are_read(tmp_path):
             "[report]\ntop_passages = 5\n[run]\njobs = 1\n",
         )
     )
-    assert provenance_config(cfg).credit_window_hours == 12.0
-    assert boilerplate_config(cfg).stock_min_docs == 10
-    assert report_config(cfg).top_passages == 5
+    assert cfg.provenance.credit_window_hours == 12.0
+    assert cfg.boilerplate.stock_min_docs == 10
+    assert cfg.report.top_passages == 5
     assert cfg.run.jobs == 1
     assert cfg.to_dict()["provenance"]["credit_window_hours"] == 12.0
 

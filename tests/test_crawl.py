@@ -17,7 +17,7 @@ DEMO = Path(__file__).resolve().parents[1] / "data" / "demo.jsonl"
 
 
 def _norm_words(text: str) -> list[str]:
-    from syndetect.normalize import words
+    from syndetect.text.normalize import words
 
     return words(text)
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from syndetect.config import load_config, with_overrides
-from syndetect.engine import find_pairs
+from syndetect.detect.corpus import find_pairs
 from syndetect.io.readers import read_documents
-from syndetect.pipeline import clusters_of
+from syndetect.io.serialize import cluster_json, match_json
+from syndetect.pipeline import Run
 from syndetect.records import Document
-from syndetect.serialize import cluster_json, match_json
 from tests.fixtures.planted import DOCS as PLANTED
 from tests.fixtures.planted import EMBEDDED_COPY
 
@@ -25,7 +25,7 @@ def demo():
     cfg = load_config()
     docs = list(read_documents([str(DATA / "demo.jsonl")], cfg.read))
     result = find_pairs(docs, cfg)
-    return docs, result, clusters_of(result, cfg)
+    return docs, result, Run(result, cfg).clusters
 
 
 def _known():
@@ -139,7 +139,7 @@ def _planted_docs(order=None):
 def test_planted_cluster_groups_every_reprint_with_the_wire_as_origin():
     cfg = load_config()
     result = find_pairs(_planted_docs(), cfg)
-    clusters = clusters_of(result, cfg)
+    clusters = Run(result, cfg).clusters
     involved = {p.doc for m in result.matches for p in (m.a, m.b)}
     assert involved == {"wire", "trimmed", "edited", "reordered", "embedded"}
     assert "unrelated" not in involved
@@ -165,8 +165,8 @@ def test_shuffling_the_input_changes_nothing(seed):
     other = find_pairs(_planted_docs(order=seed), cfg)
     d1 = {d.id: d for d in base.corpus.docs}
     assert [match_json(m, d1) for m in base.matches] == [match_json(m, d1) for m in other.matches]
-    c1 = [cluster_json(c, d1) for c in clusters_of(base, cfg)]
-    c2 = [cluster_json(c, d1) for c in clusters_of(other, cfg)]
+    c1 = [cluster_json(c, d1) for c in Run(base, cfg).clusters]
+    c2 = [cluster_json(c, d1) for c in Run(other, cfg).clusters]
     assert c1 == c2
 
 

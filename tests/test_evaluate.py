@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from syndetect.evaluate import (
+from syndetect.evaluate.measures import (
     Case,
     adjusted_rand,
     clusters_to_pairs,

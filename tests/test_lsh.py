@@ -1,4 +1,4 @@
-"""syndetect.lsh: banding parameters, band keys and candidate pairs, checked against datasketch.
+"""syndetect.detect.lsh: banding parameters, band keys and candidate pairs, checked against datasketch.
 
 Protects: ``choose_params`` picking datasketch's (b, r) for a threshold; grouping by band key giving
 exactly the candidates ``MinHashLSH(params=(b, r))`` returns for the same signatures (so the recall
@@ -16,10 +16,16 @@ import numpy as np
 import pytest
 from datasketch.lsh import _optimal_param
 
-from syndetect.lsh import CandidateStats, band_keys, candidate_pairs, candidate_probability, choose_params
-from syndetect.minhash import signature
-from syndetect.normalize import words
-from syndetect.shingle import ngram_hashes, token_hashes
+from syndetect.detect.lsh import (
+    CandidateStats,
+    band_keys,
+    candidate_pairs,
+    candidate_probability,
+    choose_params,
+)
+from syndetect.detect.minhash import signature
+from syndetect.detect.shingle import ngram_hashes, token_hashes
+from syndetect.text.normalize import words
 from tests.fixtures.planted import EMBEDDED, REORDERED, UNRELATED, WIRE
 
 NUM_PERM = 128

@@ -1,4 +1,4 @@
-"""syndetect.minhash: vectorized signatures identical to datasketch 2.x ``affine32``.
+"""syndetect.detect.minhash: vectorized signatures identical to datasketch 2.x ``affine32``.
 
 Protects: signatures interchangeable with datasketch's (same scheme, permutations, seed), overlapping
 window signatures equal to signing each window directly, masked positions (``EMPTY``) ignored, and
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndetect.minhash import (
+from syndetect.detect.minhash import (
     EMPTY,
     SCHEME,
     block_minima,
@@ -25,8 +25,8 @@ from syndetect.minhash import (
     signature,
     window_signatures,
 )
-from syndetect.normalize import words
-from syndetect.shingle import HASH_NAME, ngram_hash32, ngram_hashes, token_hashes
+from syndetect.detect.shingle import HASH_NAME, ngram_hash32, ngram_hashes, token_hashes
+from syndetect.text.normalize import words
 from tests.fixtures.planted import EDITED, EMBEDDED, REORDERED, TRIMMED, UNRELATED, WIRE
 
 DOCS = {

@@ -1,4 +1,4 @@
-"""syndetect.normalize: every fold a named, tested step; offsets that point back at the published text."""
+"""syndetect.text.normalize: every fold a named, tested step; offsets that point back at the published text."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from syndetect.config import NormalizeConfig
-from syndetect.normalize import (
+from syndetect.text.normalize import (
     STEP_FUNCTIONS,
     STEPS,
     normalize,
@@ -48,6 +48,15 @@ GOLDEN = [
     ("سلامۖ", "سلام", "diacritics_quranic_mark"),
     ("ا\u0654حمد", "احمد", "diacritics_combining_hamza_like_precomposed"),
     ("كـــتـاب", "كتاب", "tatweel"),
+    ("کتاب", "كتاب", "persian_keheh"),
+    ("ڪتاب", "كتاب", "persian_swash_kaf"),
+    ("یک", "يك", "persian_farsi_yeh_and_keheh"),
+    ("خانۀ", "خانه", "persian_heh_with_yeh_above"),
+    ("خانە", "خانه", "persian_ae"),
+    ("کہا", "كها", "urdu_heh_goal"),
+    ("بھائی", "بهايي", "urdu_heh_doachashmee"),
+    ("ہے", "هي", "urdu_yeh_barree"),
+    ("زکوٰۃ", "زكوه", "urdu_teh_marbuta_goal_then_teh_marbuta"),
     ("أحمد", "احمد", "hamza_on_alef"),
     ("إسلام", "اسلام", "hamza_under_alef"),
     ("آمن", "امن", "alef_madda"),
@@ -85,6 +94,7 @@ STEP_CASES = [
     ("invisible", "a\u200fb\u00adc", "abc"),
     ("diacritics", "كَتَبَ", "كتب"),
     ("tatweel", "كـــتاب", "كتاب"),
+    ("persian", "یک کتاب ے ۀ ہ ھ ە ۃ", "يك كتاب ي ه ه ه ه ة"),
     ("alef", "أإآٱ", "اااا"),
     ("alef_maqsura", "على", "علي"),
     ("teh_marbuta", "مدرسة", "مدرسه"),
@@ -93,6 +103,15 @@ STEP_CASES = [
     ("punctuation", "نعم،لا", "نعم لا"),
     ("latin_case", "CNN", "cnn"),
 ]
+
+
+def test_persian_fold_is_switchable():
+    """Off, Persian letters stay (a Persian-script corpus can keep them apart); on, a copy typed on a
+    Persian keyboard normalizes like the Arabic original."""
+    persian, arabic = "کتاب یک", "كتاب يك"
+    off = dataclasses.replace(NormalizeConfig(), persian=False, alef_maqsura=False)
+    assert normalize_text(persian, off) != normalize_text(arabic, off)
+    assert normalize_text(persian) == normalize_text(arabic)
 
 
 @pytest.mark.parametrize("step, text, expected", STEP_CASES, ids=[c[0] for c in STEP_CASES])

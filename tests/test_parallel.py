@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from syndetect import engine
 from syndetect.config import load_config, with_overrides
-from syndetect.engine import find_pairs
+from syndetect.detect import corpus as engine
+from syndetect.detect.corpus import find_pairs
 from syndetect.io.readers import read_documents
 from syndetect.parallel import chunks, fork_map, processes
 

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from syndetect.cluster import build_clusters, group_matches
 from syndetect.config import load_config
-from syndetect.engine import find_pairs
+from syndetect.detect.corpus import find_pairs
 from syndetect.io.readers import parse_published, read_documents
-from syndetect.provenance import (
+from syndetect.io.serialize import cluster_json
+from syndetect.provenance.groups import build_clusters, group_matches
+from syndetect.provenance.origin import (
     Direction,
     crawl_batches,
     direction,
@@ -29,10 +30,9 @@ from syndetect.provenance import (
     when,
     with_sources,
 )
+from syndetect.provenance.revisions import drop_revision_pairs, revision_chains
+from syndetect.provenance.span_graph import split_sparse
 from syndetect.records import Document, Match, Passage
-from syndetect.revisions import drop_revision_pairs, revision_chains
-from syndetect.serialize import cluster_json
-from syndetect.span_graph import split_sparse
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 RULES = {
@@ -326,7 +326,7 @@ def test_dense_groups_are_not_split():
 
 
 def test_label_communities_keep_a_star_whole():
-    from syndetect.span_graph import label_communities
+    from syndetect.provenance.span_graph import label_communities
 
     star = [(0, k, 1.0) for k in range(1, 7)]
     assert label_communities(list(range(7)), star) == [list(range(7))]

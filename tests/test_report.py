@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from syndetect.cluster import group_matches
+import syndetect
 from syndetect.config import load_config
-from syndetect.engine import find_pairs
+from syndetect.detect.corpus import find_pairs
 from syndetect.io.readers import read_documents
-from syndetect.pipeline import run_demo
+from syndetect.provenance.groups import group_matches
 from syndetect.records import Document
-from syndetect.report import cluster_color, output_paths, report_data, report_format, write_report_files
-from syndetect.report_html import render_html
-from syndetect.report_render import render_markdown
+from syndetect.report.data import cluster_color, output_paths, report_data, report_format, write_report_files
+from syndetect.report.html import render_html
+from syndetect.report.render import render_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -199,11 +199,12 @@ def test_markdown_lists_copy_trees(demo):
 def test_the_demo_writes_the_report(tmp_path):
     cfg = load_config()
     docs = list(read_documents([str(DATA / "demo.jsonl")], cfg.read))
-    result = run_demo(docs, cfg, tmp_path)
+    run = syndetect.run(docs, cfg)
+    run.write_demo(tmp_path)
     for name in ("report.html", "report.png", "report.matrix.csv", "clusters.jsonl", "pairs.jsonl"):
         assert (tmp_path / name).exists(), name
     stats = json.loads((tmp_path / "run.stats.json").read_text(encoding="utf-8"))["stats"]
-    assert stats["clusters"] == len(result.clusters)
+    assert stats["clusters"] == len(run.clusters)
     assert {"revisions", "boilerplate", "credited_edges", "rules"} <= set(stats)
 
 

@@ -34,13 +34,13 @@ sync_api = pytest.importorskip(
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
+    import syndetect
     from syndetect.config import load_config
     from syndetect.io.readers import read_documents
-    from syndetect.pipeline import run_demo
 
     out = tmp_path_factory.mktemp("demo")
     cfg = load_config()
-    run_demo(list(read_documents([str(ROOT / "data" / "demo.jsonl")], cfg.read)), cfg, out)
+    syndetect.run(list(read_documents([str(ROOT / "data" / "demo.jsonl")], cfg.read)), cfg).write_demo(out)
     return out / "report.html"
 
 

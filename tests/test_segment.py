@@ -1,4 +1,4 @@
-"""syndetect.segment: paragraph and sentence spans in original offsets, never on whitespace."""
+"""syndetect.text.sentences: paragraph and sentence spans in original offsets, never on whitespace."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndetect.segment import paragraphs, sentences
+from syndetect.text.sentences import paragraphs, sentences
 
 
 def _texts(text: str, spans: list[tuple[int, int]]) -> list[str]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from syndetect.config import load_config
-from syndetect.normalize import tokenize
-from syndetect.sentences import snap
+from syndetect.text.normalize import tokenize
+from syndetect.text.sentences import snap
 
 TEXT = "قال الوزير إن الحكومة ستبدأ العمل غدا. وأضاف أن الخطة تشمل كل المدن؟ ثم غادر القاعة سريعا"
 

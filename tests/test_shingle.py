@@ -1,4 +1,4 @@
-"""syndetect.shingle: the named, seeded token and n-gram hashes that every signature and index rests on.
+"""syndetect.detect.shingle: the named, seeded token and n-gram hashes that every signature and index rests on.
 
 Protects: the one-n-gram hash (usable as datasketch's ``hashfunc``) agreeing with the vectorized one,
 hashes that do not change between processes or runs (persisted indexes depend on it), and clear
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndetect.shingle import MAX_NGRAM, fold32, ngram_hash32, ngram_hashes, token_hashes
+from syndetect.detect.shingle import MAX_NGRAM, fold32, ngram_hash32, ngram_hashes, token_hashes
 
 WORDS = "الرياض واس اعلنت وزارة الصحة اليوم اطلاق حملة وطنية للتطعيم ضد الانفلونزا".split()
 
@@ -84,7 +84,7 @@ PINNED = {
 }
 
 _CHILD = """
-from syndetect.shingle import fold32, ngram_hash32, token_hashes
+from syndetect.detect.shingle import fold32, ngram_hash32, token_hashes
 print(int(token_hashes(["الرياض"], 1)[0]), int(token_hashes(["الرياض"], 7)[0]),
       int(fold32(token_hashes(["الرياض"], 1))[0]), ngram_hash32("واس الرياض اليوم", 3, 1))
 """

@@ -14,8 +14,8 @@ from collections import defaultdict
 import pytest
 
 from syndetect.config import load_config
-from syndetect.engine import find_pairs
-from syndetect.pipeline import clusters_of
+from syndetect.detect.corpus import find_pairs
+from syndetect.pipeline import Run
 from tests.synthetic import EDITS, NEAR, REWRITES, SYNONYMS, WIRES, Unit, generate, gold_runs, render, respell
 
 STORIES = (
@@ -204,7 +204,7 @@ def test_engine_finds_exactly_the_planted_copies_and_their_origins(seed):
     gold = {tuple(sorted((p.a.doc, p.b.doc))) for p in s.pairs}
     assert predicted == gold, {"missed": gold - predicted, "unplanted": predicted - gold}
 
-    clusters = clusters_of(result, cfg)
+    clusters = Run(result, cfg).clusters
     for gc in s.clusters:
         votes: dict[str, int] = defaultdict(int)
         origin = {}

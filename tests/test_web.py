@@ -567,8 +567,8 @@ def test_truncated_warc_names_file_and_record_offset(tmp_path, name):
             docs.append(doc)
     err = info.value
     assert err.path == str(path)
-    assert isinstance(err.line, int) and 0 < err.line < len(data)
-    assert str(err).startswith(f"{path}:{err.line}: ")
+    assert err.line is None and isinstance(err.byte, int) and 0 < err.byte < len(data)
+    assert str(err).startswith(f"{path}: record at byte {err.byte}: ")  # a byte offset, not a line
     assert "truncated" in err.message or "corrupt" in err.message
     assert len(docs) == 4  # the records before the damage were read
 
@@ -582,7 +582,7 @@ def test_corrupt_warc(tmp_path, name):
     path.write_bytes(data[:cut] + b"\x00garbage\x00" * 40 + data[cut:])
     with pytest.raises(InputError) as info:
         list(iter_warc(str(path), ReadConfig()))
-    assert info.value.path == str(path) and info.value.line is not None
+    assert info.value.path == str(path) and info.value.byte is not None
 
 
 def test_corrupt_warc_with_skip_invalid_is_counted(tmp_path):
@@ -596,7 +596,8 @@ def test_corrupt_warc_with_skip_invalid_is_counted(tmp_path):
     assert len(docs) == 4
     assert st.web["skipped"]["invalid"] == 1
     assert len(skipped) == 1 and skipped[0][0] == str(path)
-    assert st.web["errors"][0].startswith(f"{path}:")
+    assert skipped[0][1] is None and skipped[0][2].startswith("record at byte ")
+    assert st.web["errors"][0].startswith(f"{path}: record at byte ")
 
 
 def test_not_a_warc(tmp_path):
@@ -604,7 +605,7 @@ def test_not_a_warc(tmp_path):
     path.write_text("<html><body>ليس ملف WARC</body></html>", "utf-8")
     with pytest.raises(InputError) as info:
         list(iter_warc(str(path), ReadConfig()))
-    assert info.value.line == 0
+    assert info.value.byte == 0 and ": record at byte 0: " in str(info.value)
 
 
 def test_missing_warc(tmp_path):

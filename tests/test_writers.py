@@ -10,7 +10,14 @@ from datetime import UTC, datetime
 import pytest
 
 from syndetect.config import Config, load_config
-from syndetect.io.writers import atomic_open, stats_path, write_json, write_jsonl, write_run_metadata
+from syndetect.io.writers import (
+    OutputError,
+    atomic_open,
+    stats_path,
+    write_json,
+    write_jsonl,
+    write_run_metadata,
+)
 
 
 class Boom(RuntimeError):
@@ -90,7 +97,7 @@ def test_dash_is_stdout(capsys):
 
 
 def test_directory_target_is_refused(tmp_path):
-    with pytest.raises(IsADirectoryError), atomic_open(tmp_path):
+    with pytest.raises(OutputError, match="is a directory"), atomic_open(tmp_path):
         pass
 
 

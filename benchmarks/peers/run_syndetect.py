@@ -19,9 +19,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from syndetect.config import load_config  # noqa: E402
-from syndetect.engine import find_pairs  # noqa: E402
+from syndetect.detect.corpus import find_pairs  # noqa: E402
 from syndetect.io.readers import read_documents  # noqa: E402
-from syndetect.pipeline import clusters_of  # noqa: E402
+from syndetect.pipeline import Run  # noqa: E402
 from syndetect.records import Cluster, Match  # noqa: E402
 
 
@@ -51,7 +51,7 @@ def main() -> None:
     t1 = time.perf_counter()
     result = find_pairs(docs, cfg)
     t2 = time.perf_counter()
-    clusters = clusters_of(result, cfg) if args.clusters else []
+    clusters = Run(result, cfg).clusters if args.clusters else []
     t3 = time.perf_counter()
     report = {
         "kind": "pairs",

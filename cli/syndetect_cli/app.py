@@ -6,7 +6,16 @@ import sys
 
 import typer
 
-from syndetect_cli import state
+from syndetect_cli.options import COMMON, Options, UsageError
+
+
+def _version(value: bool) -> None:
+    if value:
+        from syndetect import __version__
+
+        print(f"syndetect {__version__}")
+        raise typer.Exit()
+
 
 app = typer.Typer(
     name="syndetect",
@@ -19,25 +28,22 @@ app = typer.Typer(
 
 @app.callback()
 def _main(
-    config: str = typer.Option(None, "--config", help="A TOML configuration file.", metavar="FILE.toml"),
-    profile: str = typer.Option(None, "--profile", help="syndication (default), crawl-dedup or rewrites."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
-    jobs: int = typer.Option(
-        None,
-        "--jobs",
-        "-j",
-        help="Processes verifying candidate pairs (0, the default: one per core).",
-        min=0,
+    ctx: typer.Context,
+    config: str | None = COMMON["config"][1],
+    profile: str | None = COMMON["profile"][1],
+    quiet: bool | None = COMMON["quiet"][1],
+    jobs: int | None = COMMON["jobs"][1],
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
     """Find duplicated and syndicated text in Arabic news.
 
+    The options below may also be given after the command name.
+
     Example: syndetect pairs data/demo.jsonl -o pairs.jsonl
     """
-    state.CONFIG_PATH = config
-    state.PROFILE = profile
-    state.QUIET = quiet
-    state.JOBS = jobs
+    ctx.obj = Options().merged(config=config, profile=profile, quiet=quiet, jobs=jobs)
 
 
 def _register() -> None:
@@ -50,6 +56,6 @@ def main() -> None:
     _register()
     try:
         app()
-    except state.UsageError as err:
+    except UsageError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)

@@ -1,26 +1,39 @@
-"""A progress bar on stderr for long steps (rich), off with --quiet or when stderr is not a terminal."""
+"""Progress on stderr for every stage of a run (read, features, candidates, verify, group, write), with
+counts and an ETA; off with --quiet or when stderr is not a terminal."""
 
 from __future__ import annotations
 
 import atexit
 
-from syndetect_cli import state
 
+def progress_callback(quiet: bool = False):
+    """A ``(step, done, total)`` callback driving one rich bar per stage, or None when quiet.
 
-def progress_callback():
-    """A ``(step, done, total)`` callback driving one rich bar per step, or None when quiet."""
+    A total of 0 means "not known yet" (a spinner with a running count).
+    """
     from rich.console import Console
 
     console = Console(stderr=True)
-    if state.QUIET or not console.is_terminal:
+    if quiet or not console.is_terminal:
         return None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     bar = Progress(
+        SpinnerColumn(),
         TextColumn("{task.description:>10}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
         console=console,
         transient=True,
     )
@@ -30,9 +43,7 @@ def progress_callback():
 
     def update(step: str, done: int, total: int) -> None:
         if step not in tasks:
-            tasks[step] = bar.add_task(step, total=total)
-        bar.update(tasks[step], completed=done, total=total)
-        if done >= total:
-            bar.stop() if all(bar.tasks[t].finished for t in tasks.values()) and step == "verify" else None
+            tasks[step] = bar.add_task(step, total=total or None)
+        bar.update(tasks[step], completed=done, total=total or None)
 
     return update

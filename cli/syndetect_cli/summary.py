@@ -13,11 +13,10 @@ def _snippet(text: str, start: int, end: int, width: int = 60) -> str:
     return s if len(s) <= width else s[: width - 1] + "…"
 
 
-def print_demo(result, out: Path) -> None:
+def print_demo(run, st: dict, files: list[Path]) -> None:
     """The demo's summary on stdout: counts, the verified pairs, the clusters, the files written."""
     console = Console()
-    docs = {d.id: d for d in result.pairs.corpus.docs}
-    st = result.stats
+    docs = run.by_id
     console.print(
         f"[bold]syndetect demo[/]: {st['documents']} documents, {st['verified_pairs']} verified pairs "
         f"({st['kinds']['exact']} exact, {st['kinds']['near']} near, {st['kinds']['rewrite']} rewrite), "
@@ -29,7 +28,7 @@ def print_demo(result, out: Path) -> None:
         table.add_column(col, no_wrap=True)
     if wide:
         table.add_column("passage (a)", no_wrap=True, overflow="ellipsis", max_width=40)
-    for m in result.pairs.matches:
+    for m in run.pairs:
         table.add_row(
             m.a.doc,
             f"{m.a.start}-{m.a.end}",
@@ -45,8 +44,8 @@ def print_demo(result, out: Path) -> None:
     table = Table(title="Provenance groups")
     for col in ("cluster", "size", "origin", "copy tree"):
         table.add_column(col)
-    for c in result.clusters:
+    for c in run.clusters:
         tree = ", ".join(f"{m.passage.doc}<-{m.parent}" for m in c.members if m.parent)
         table.add_row(c.id, str(c.size), f"{c.origin.doc} {c.origin.start}-{c.origin.end}", tree)
     console.print(table)
-    console.print("wrote: " + ", ".join(str(f) for f in result.files))
+    console.print("wrote: " + ", ".join(str(f) for f in files))

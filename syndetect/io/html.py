@@ -37,14 +37,15 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 from syndetect.config import ReadConfig
+from syndetect.io.captures import Captures, captures_for, count_skip, web_stats
+from syndetect.io.dates import parse_time
 from syndetect.io.errors import InputError
-from syndetect.io.web import Captures, captures_for, count_skip, normalize_url, outlet_for, web_stats
+from syndetect.io.urls import join_url, normalize_url, outlet_for
 from syndetect.records import Document
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "iter_html",
     "meta_charset",
     "parse_time",
+    "PageTooDeep",
 ]
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -190,52 +192,67 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def parse_time(value: str | None) -> tuple[str, datetime, str] | None:
-    """``(published, aware datetime, precision)`` for an ISO 8601 date or datetime, else ``None``.
+class PageTooDeep(ValueError):
+    """A page nested deeper than the HTML parser can follow, even with its inline tags flattened."""
 
-    A naive time is UTC; a date alone has precision ``"day"``.
 
-    >>> parse_time("2015-07-21")[0::2]
-    ('2015-07-21', 'day')
-    >>> parse_time("2013-08-04T10:00:00Z")[0::2]
-    ('2013-08-04T10:00:00+00:00', 'datetime')
-    """
-    if not value:
-        return None
-    v = value.strip()
-    try:
-        if len(v) == 10:
-            d = date.fromisoformat(v)
-            return d.isoformat(), datetime(d.year, d.month, d.day, tzinfo=UTC), "day"
-        t = datetime.fromisoformat(v)
-    except ValueError:
-        return None
-    if not 1970 <= t.year <= 2200:
-        return None
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=UTC)
-    return t.isoformat(), t, "datetime"
+MAX_DEPTH = 2000  # lxml's limit with huge_tree is 2048 levels (256 without)
+# Inline tags that carry no structure: dropped (their text kept) from a page nested too deep to parse.
+_INLINE_TAGS = re.compile(
+    r"</?(?:font|b|i|u|s|em|strong|span|small|big|sup|sub|a|abbr|mark|q|cite|tt|center)\b[^>]*>", re.I
+)
 
 
 def parse_html(text: str):
     """The lxml tree of a page (``None`` when there is nothing to parse).
 
     Control characters (NUL, SUB, ...) are dropped first: lxml cannot put them into the XML tree
-    trafilatura builds, which would lose the whole page.
-    """
-    from lxml import etree
-    from lxml.html import HTMLParser, document_fromstring
+    trafilatura builds, which would lose the whole page. A page nested deeper than lxml follows
+    (unclosed ``<font>`` tags do it) is parsed again with its inline tags flattened (their text kept).
 
+    Raises:
+        PageTooDeep: the page is nested too deep even then (its text cannot be recovered).
+    """
     text = _XML_DECL.sub("", text[:512], count=1) + text[512:]
     if _CONTROL.search(text):
         text = _CONTROL.sub("", text)
     if not text.strip():
         return None
-    parser = HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+    tree, deep = _parse(text)
+    if deep:
+        tree, deep = _parse(_INLINE_TAGS.sub("", text))
+        if deep:
+            raise PageTooDeep(f"HTML nested deeper than {MAX_DEPTH} levels")
+    return tree
+
+
+def _parse(text: str):
+    """(tree or None, whether the parser stopped at its depth limit)."""
+    from lxml import etree
+    from lxml.html import HTMLParser, document_fromstring
+
+    parser = HTMLParser(
+        collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True, huge_tree=True
+    )
     try:
-        return document_fromstring(text, parser=parser)
+        tree = document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError):  # "Document is empty"
-        return None
+        return None, False
+    deep = any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in parser.error_log)
+    if not deep and tree is not None:
+        deep = _depth(tree) > MAX_DEPTH
+    return tree, deep
+
+
+def _depth(tree) -> int:
+    """The deepest element's depth (iteratively: no recursion on deep trees)."""
+    deepest = 0
+    stack = [(tree, 0)]
+    while stack:
+        el, d = stack.pop()
+        deepest = max(deepest, d)
+        stack.extend((child, d + 1) for child in el)
+    return deepest
 
 
 def _clean(s: str | None) -> str:
@@ -269,8 +286,8 @@ def page_meta(tree, url: str | None) -> PageMeta:
             break
     canonical = canonical or metas.get("og:url")
     if canonical:
-        canonical = urljoin(url or "", canonical.strip())
-        if not canonical.lower().startswith(("http://", "https://")):
+        canonical = join_url(url, canonical)  # None when malformed ("http://[oops/"): no canonical URL
+        if canonical and not canonical.lower().startswith(("http://", "https://")):
             canonical = None
 
     title = _clean(metas.get("og:title") or metas.get("twitter:title")) or None
@@ -496,7 +513,12 @@ def iter_html(
             raise InputError(str(file), None, f"cannot read ({err.strerror})") from err
         web["records"] += 1
         web["bytes"] += len(data)
-        doc = extract_page(data, None, cfg)
+        try:
+            doc = extract_page(data, None, cfg)
+        except PageTooDeep as err:
+            count_skip(web, "too_deep")
+            web.setdefault("errors", []).append(f"{file}: {err}")
+            continue
         if doc is None:
             count_skip(web, "empty_text")
             continue

@@ -19,7 +19,8 @@ Inputs, chosen by path:
   ``.warc``, ``.warc.gz``, ``.jsonl`` and ``.jsonl.gz`` file, each by its reader; a ``.txt`` file's id
   (and an HTML page's, when it has no URL) is its path relative to the directory, with forward slashes.
   Other files (``.json`` and ``.csv`` included: in a folder they are as often metadata as data) and
-  hidden files are ignored and counted in ``ReadStats.ignored_files``.
+  hidden files are ignored and counted in ``ReadStats.ignored_files``, and so are FIFOs, sockets and
+  devices (reading one could block the run forever).
 
 Text is kept exactly as decoded (a leading UTF-8 BOM dropped; ``\r\n`` inside a ``.txt`` file or a CSV
 field kept), so offsets index the text as published. Ids are unique in the run: a repeated id is an
@@ -40,18 +41,23 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import math
 import os
+import re
+import stat
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time
 from typing import Any, BinaryIO
-from urllib.parse import urlsplit
 
 from syndetect.config import ReadConfig
-from syndetect.io.errors import InputError
+from syndetect.io.dates import parse_published
+from syndetect.io.errors import InputError, printable
+from syndetect.io.urls import outlet_for
 from syndetect.records import Document
+
+__all__ = ["STDIN_NAME", "ReadStats", "outlet_from_url", "parse_published", "read_documents"]
 
 STDIN_NAME = "<stdin>"
 
@@ -100,89 +106,11 @@ class _RecordError(ValueError):
     """A bad record; the caller adds the file and line."""
 
 
-# ---------------------------------------------------------------------------------------------- dates
-
-
-def parse_published(value: str) -> tuple[datetime, str]:
-    """Parse an ISO 8601 date or datetime into an aware datetime and its precision.
-
-    A naive time is UTC; a date alone is midnight UTC with precision ``"day"``.
-
-    Returns:
-        ``(datetime, "day" | "datetime")``.
-
-    Raises:
-        ValueError: the value is not an ISO 8601 date or datetime.
-
-    Example:
-        >>> parse_published("2015-10-21")
-        (datetime.datetime(2015, 10, 21, 0, 0, tzinfo=datetime.timezone.utc), 'day')
-        >>> parse_published("2015-10-21T11:00:00+03:00")[0].isoformat()
-        '2015-10-21T11:00:00+03:00'
-        >>> parse_published("2015-07-21 02:51:32")[0].isoformat()
-        '2015-07-21T02:51:32+00:00'
-    """
-    if not isinstance(value, str):
-        raise ValueError(f"expected an ISO 8601 string, got {value!r}")
-    text = value.strip()
-    if len(text) <= 10:  # 2015-10-21, 20151021, 2015-W43-3
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
-            return datetime.combine(day, time(0), tzinfo=UTC), "day"
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"not an ISO 8601 date or datetime: {value!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment, "datetime"
-
-
 # --------------------------------------------------------------------------------------------- outlets
 
 
-def _host_key(key: str) -> str:
-    """``https://www.Example.com/news/`` -> ``example.com/news``: the form outlet_map keys are compared in."""
-    key = key.strip()
-    if "://" in key:
-        key = key.split("://", 1)[1]
-    host, slash, path = key.partition("/")
-    host = host.lower().split(":", 1)[0]
-    host = host.removeprefix("www.")
-    return (host + slash + path).rstrip("/")
-
-
-def _compile_outlet_map(outlet_map: dict[str, str] | None) -> dict[str, str]:
-    return {_host_key(k): v for k, v in (outlet_map or {}).items()}
-
-
-def _outlet(url: str, compiled: dict[str, str]) -> str | None:
-    try:
-        parts = urlsplit(url.strip())
-        host = parts.hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    host = host.removeprefix("www.")
-    if compiled:
-        # Longest prefix first: host/a/b, host/a, host.
-        segments = [s for s in parts.path.split("/") if s]
-        for n in range(len(segments), -1, -1):
-            key = "/".join([host, *segments[:n]])
-            if key in compiled:
-                return compiled[key]
-    return host
-
-
 def outlet_from_url(url: str, outlet_map: dict[str, str] | None = None) -> str | None:
-    """The outlet of a URL: its host without ``www.``, or the name ``outlet_map`` gives it.
-
-    ``outlet_map`` maps a host, or a host and path prefix, to an outlet name; the longest matching
-    prefix wins, matched at ``/`` boundaries. Returns ``None`` when the URL has no host.
+    """The outlet of a URL (:func:`syndetect.io.urls.outlet_for`), ``None`` when it has no host.
 
     Example:
         >>> outlet_from_url("https://www.aawsat.com/home/article/1")
@@ -193,7 +121,7 @@ def outlet_from_url(url: str, outlet_map: dict[str, str] | None = None) -> str |
         >>> outlet_from_url("not a url") is None
         True
     """
-    return _outlet(url, _compile_outlet_map(outlet_map))
+    return outlet_for(url, outlet_map, default=None)
 
 
 # --------------------------------------------------------------------------------------------- records
@@ -213,7 +141,8 @@ def _describe(value: Any, hint: bool = True) -> str:
         return "null"
     name = _TYPE_NAMES.get(type(value), type(value).__name__)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{name} {value!r}" + (" (write it in quotes)" if hint else "")
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        return f"{name} {shown}" + (" (write it in quotes)" if hint else "")
     if isinstance(value, bool):
         return f"{name} ({json.dumps(value)})"
     return name
@@ -232,7 +161,19 @@ def _string(rec: dict[str, Any], key: str, required: bool = False) -> str | None
     return value
 
 
-def _document(rec: dict[str, Any], origin: str, outlets: dict[str, str]) -> Document:
+def document_from_record(
+    rec: dict[str, Any], origin: str = "", outlet_map: dict[str, str] | None = None
+) -> Document:
+    """A Document from one input record (a dict), validated exactly as the readers validate a JSON line
+    (the ``date`` alias, date parsing, outlet from the URL). Raises ``ValueError`` naming the problem.
+
+    >>> document_from_record({"id": "x", "text": "", "date": "2015-10-21", "url": "https://www.rt.com/a"}).outlet
+    'rt.com'
+    """
+    return _document(rec, origin, outlet_map or None)
+
+
+def _document(rec: dict[str, Any], origin: str, outlets: dict[str, str] | None) -> Document:
     """A validated Document from one record (a JSON object or a CSV row)."""
     doc_id = _string(rec, "id", required=True)
     if not doc_id:
@@ -242,7 +183,7 @@ def _document(rec: dict[str, Any], origin: str, outlets: dict[str, str]) -> Docu
     title = _string(rec, "title")
     outlet = _string(rec, "outlet") or None
     if outlet is None:
-        outlet = (_outlet(url, outlets) if url else None) or "unknown"
+        outlet = (outlet_for(url, outlets, default=None) if url else None) or "unknown"
 
     date_key = "published" if rec.get("published") not in (None, "") else "date"
     published = _string(rec, date_key) or None
@@ -294,11 +235,13 @@ def _decoded_lines(fh: BinaryIO, path: str, bad: list[int]) -> Iterator[tuple[in
                 line = raw.decode("utf-8", "surrogateescape")
             yield lineno, line
     except (gzip.BadGzipFile, zlib.error) as err:
-        raise InputError(path, lineno + 1, f"not a valid gzip file ({err})") from None
+        raise InputError(path, lineno + 1, f"not a valid gzip file ({err})", partial=True) from None
     except EOFError:
-        raise InputError(path, lineno + 1, "truncated gzip file (it ends in the middle)") from None
+        raise InputError(
+            path, lineno + 1, "truncated gzip file (it ends in the middle)", partial=True
+        ) from None
     except OSError as err:
-        raise InputError(path, lineno + 1, f"cannot read ({err.strerror or err})") from None
+        raise InputError(path, lineno + 1, f"cannot read ({err.strerror or err})", partial=True) from None
 
 
 def _bad_byte(text: str) -> tuple[int, int] | None:
@@ -329,7 +272,68 @@ def _open_binary(path: str) -> BinaryIO:
 _Item = tuple[int | None, Document | None, str | None]
 
 
-def _jsonl_items(fh: BinaryIO, path: str, outlets: dict[str, str]) -> Iterator[_Item]:
+MAX_DEPTH = 100  # arrays and objects nested deeper than this in a record are refused
+MAX_INT_DIGITS = 4300  # Python's default int <-> str limit: longer numbers cannot be written back
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_constant(name: str) -> Any:
+    raise _RecordError(f"{name} is not a JSON number (write it in quotes, or leave the field out)")
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _RecordError(f"the number {text[:40]} is out of range (write it in quotes)")
+    return value
+
+
+def _int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise _RecordError(f"a number with {digits} digits (more than {MAX_INT_DIGITS}; write it in quotes)")
+    return int(text)
+
+
+_DECODER = json.JSONDecoder(parse_float=_float, parse_int=_int, parse_constant=_no_constant)
+
+
+def _loads(line: str) -> Any:
+    """One JSON value, strictly: no NaN or Infinity, no numbers Python cannot write back, nesting bounded."""
+    try:
+        return _DECODER.decode(line)
+    except json.JSONDecodeError as err:
+        msg = err.msg.removesuffix(" at")  # "Unterminated string starting at" + " at column 5"
+        raise _RecordError(f"malformed JSON ({msg} at column {err.colno})") from None
+    except RecursionError:
+        raise _RecordError(f"JSON nested deeper than {MAX_DEPTH} levels") from None
+
+
+def _surrogate(text: str, where: str) -> None:
+    found = _SURROGATE.search(text)
+    if found:
+        raise _RecordError(f"a lone surrogate (\\u{ord(found.group()):04x}) {where}: not text")
+
+
+def _check_values(rec: dict[str, Any]) -> None:
+    """Refuse what could not be written back as UTF-8 JSON: lone surrogates, too deep a nesting."""
+    stack: list[tuple[Any, int, str]] = [(rec, 0, "")]
+    while stack:
+        value, depth, field_name = stack.pop()
+        if isinstance(value, str):
+            _surrogate(value, f'in "{field_name}"')
+        elif isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                raise _RecordError(f"JSON nested deeper than {MAX_DEPTH} levels")
+            if isinstance(value, list):
+                stack.extend((v, depth + 1, field_name) for v in value)
+                continue
+            for k, v in value.items():
+                _surrogate(k, "in a field name")
+                stack.append((v, depth + 1, field_name or k))
+
+
+def _jsonl_items(fh: BinaryIO, path: str, outlets: dict[str, str] | None) -> Iterator[_Item]:
     hint = (
         " (.json input is read as JSON Lines: one object per line)" if path.lower().endswith(".json") else ""
     )
@@ -343,22 +347,21 @@ def _jsonl_items(fh: BinaryIO, path: str, outlets: dict[str, str]) -> Iterator[_
             continue
         try:
             try:
-                rec = json.loads(line.rstrip("\r\n"))
-            except json.JSONDecodeError as err:
-                raise _RecordError(
-                    f"malformed JSON ({err.msg} at column {err.pos + 1}){hint if first else ''}"
-                ) from None
+                rec = _loads(line.rstrip("\r\n"))
+            except _RecordError as err:
+                raise _RecordError(f"{err}{hint if first else ''}") from None
             if not isinstance(rec, dict):
                 raise _RecordError(
                     f"expected a JSON object, got {_describe(rec, hint=False)}{hint if first else ''}"
                 )
+            _check_values(rec)
             yield lineno, _document(rec, f"{path}:{lineno}", outlets), None
         except _RecordError as err:
             yield lineno, None, str(err)
         first = False
 
 
-def _read_jsonl(path: str, outlets: dict[str, str]) -> Iterator[_Item]:
+def _read_jsonl(path: str, outlets: dict[str, str] | None) -> Iterator[_Item]:
     if path == "-":
         yield from _jsonl_items(sys.stdin.buffer, STDIN_NAME, outlets)
         return
@@ -366,7 +369,7 @@ def _read_jsonl(path: str, outlets: dict[str, str]) -> Iterator[_Item]:
         yield from _jsonl_items(fh, path, outlets)
 
 
-def _read_csv(path: str, outlets: dict[str, str]) -> Iterator[_Item]:
+def _read_csv(path: str, outlets: dict[str, str] | None) -> Iterator[_Item]:
     """CSV with a header row; a record's line is the line it starts on (fields may hold newlines)."""
     csv.field_size_limit(2**31 - 1)  # news articles exceed the default 128 KiB field limit
     with _open_binary(path) as fh:
@@ -444,21 +447,10 @@ def _read_text(path: str, doc_id: str) -> Iterator[_Item]:
     yield None, Document(id=doc_id, text=text, origin=path), None
 
 
-def _web(path: str) -> Any:
-    try:
-        from syndetect.io import web
-    except ModuleNotFoundError as err:
-        if err.name == "syndetect.io.web":
-            raise InputError(
-                path, None, "HTML and WARC input need syndetect.io.web, which is not installed"
-            ) from None
-        raise
-    return web
-
-
 def _read_web(path: str, rel: str, cfg: ReadConfig, stats: ReadStats) -> Iterator[_Item]:
     """HTML and WARC, read by :mod:`syndetect.io.web` (which keeps its counters on ``stats``)."""
-    web = _web(path)
+    from syndetect.io import web  # lxml, trafilatura and warcio: loaded only for web input
+
     if path.lower().endswith(_HTML_SUFFIXES):
         for doc in web.iter_html(path, cfg, stats):
             if rel and doc.url is None and doc.id == path:
@@ -513,14 +505,22 @@ def _plan(inputs: Sequence[str], stats: ReadStats) -> list[_Step]:
     return steps
 
 
+def _regular(path: str) -> bool:
+    """A regular file (after symlinks), not a FIFO, socket, device or dangling link."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _plan_dir(root: str, stats: ReadStats) -> list[_Step]:
     found: list[tuple[str, str]] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
             full = os.path.join(dirpath, name)
-            if name.startswith(".") or not name.lower().endswith(_DIR_SUFFIXES):
-                stats.ignored_files += 1
+            if name.startswith(".") or not name.lower().endswith(_DIR_SUFFIXES) or not _regular(full):
+                stats.ignored_files += 1  # FIFOs, sockets and devices too: reading them could block forever
                 continue
             found.append((os.path.relpath(full, root).replace(os.sep, "/"), full))
     found.sort()
@@ -556,7 +556,7 @@ def read_documents(
 
 
 def _iterate(steps: list[_Step], cfg: ReadConfig, stats: ReadStats) -> Iterator[Document]:
-    outlets = _compile_outlet_map(cfg.outlet_map)
+    outlets = cfg.outlet_map or None
     seen: dict[str, str] = {}  # id -> where it was first read
     for kind, path, arg in steps:
         shown = STDIN_NAME if path == "-" else path
@@ -568,12 +568,12 @@ def _iterate(steps: list[_Step], cfg: ReadConfig, stats: ReadStats) -> Iterator[
             items = _read_text(path, arg or path)
         else:
             items = _read_web(path, arg, cfg, stats)
-        for line, doc, error in items:
+        for line, doc, error in _tolerant(items, shown, cfg, stats):
             if doc is not None and doc.id in seen:
                 if kind == "web":
                     doc = _recapture(doc, seen)
                 else:
-                    error = f'duplicate id "{doc.id}" (first seen at {seen[doc.id]})'
+                    error = f'duplicate id "{printable(doc.id)}" (first seen at {printable(seen[doc.id])})'
             if error is not None:
                 if not cfg.skip_invalid:
                     raise InputError(shown, line, error)
@@ -583,6 +583,17 @@ def _iterate(steps: list[_Step], cfg: ReadConfig, stats: ReadStats) -> Iterator[
             seen[doc.id] = doc.origin or (f"{shown}:{line}" if line is not None else shown)
             stats.read += 1
             yield doc
+
+
+def _tolerant(items: Iterator[_Item], shown: str, cfg: ReadConfig, stats: ReadStats) -> Iterator[_Item]:
+    """``items``; with ``skip_invalid``, a file that cannot be read to its end (a truncated ``.gz``) keeps
+    the records read before the break, and the rest of it is listed as skipped."""
+    try:
+        yield from items
+    except InputError as err:
+        if not (cfg.skip_invalid and err.partial):
+            raise
+        stats.skip(shown, err.line, f"{err.message} (the rest of the file skipped)")
 
 
 def _recapture(doc: Document, seen: dict[str, str]) -> Document:

@@ -18,9 +18,9 @@ from dataclasses import replace
 from typing import Any
 
 from syndetect.config import ReadConfig
+from syndetect.io.captures import Captures, captures_for, count_skip, web_stats
 from syndetect.io.errors import InputError
-from syndetect.io.html import charset_from_content_type, extract_page
-from syndetect.io.web import Captures, captures_for, count_skip, web_stats
+from syndetect.io.html import PageTooDeep, charset_from_content_type, extract_page
 from syndetect.records import Document
 
 __all__ = ["MAX_PAGE_BYTES", "iter_warc"]
@@ -111,14 +111,14 @@ def iter_warc(
             web["documents"] += 1
             yield replace(doc, id=doc_id)
     except _Corrupt as err:
-        message = f"{err} (record at byte {offset})"
+        message = f"{err} (the rest of the file is unreadable)"
         if not cfg.skip_invalid:
-            raise InputError(name, offset, message) from err.__cause__
+            raise InputError(name, None, str(err), byte=offset) from err.__cause__
         count_skip(web, "invalid")
-        web.setdefault("errors", []).append(f"{name}:{offset}: {message}")
+        web.setdefault("errors", []).append(f"{name}: record at byte {offset}: {message}")
         skip = getattr(stats, "skip", None)
         if callable(skip):
-            skip(name, offset, message)
+            skip(name, None, f"record at byte {offset}: {message}")
     finally:
         web["bytes"] += max(0, _tell(fh) - read_so_far)
         fh.close()
@@ -178,9 +178,14 @@ def _document(record: Any, name: str, offset: int, cfg: ReadConfig, web: dict[st
         return None
     uri = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>") or None
     warc_date = record.rec_headers.get_header("WARC-Date")
-    doc = extract_page(
-        payload, uri, cfg, fallback_date=warc_date, headers_charset=charset_from_content_type(ctype)
-    )
+    try:
+        doc = extract_page(
+            payload, uri, cfg, fallback_date=warc_date, headers_charset=charset_from_content_type(ctype)
+        )
+    except PageTooDeep as err:
+        count_skip(web, "too_deep")
+        web.setdefault("errors", []).append(f"{name}: record at byte {offset}: {err}")
+        return None
     if doc is None:
         count_skip(web, "empty_text")
         return None

@@ -5,3 +5,4 @@ from syndetect_cli.commands import core  # noqa: F401
 from syndetect_cli.commands import evaluate  # noqa: F401
 from syndetect_cli.commands import extract  # noqa: F401
 from syndetect_cli.commands import report  # noqa: F401
+from syndetect_cli.commands import index  # noqa: F401

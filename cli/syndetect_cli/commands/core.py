@@ -1,17 +1,16 @@
-"""Core commands: normalize, pairs, clusters, dedup, demo."""
+"""Core commands: normalize, pairs, clusters, dedup, demo. Each reads, runs once, writes the Run."""
 
 from __future__ import annotations
 
-import dataclasses
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from syndetect_cli import state
 from syndetect_cli.app import app
-from syndetect_cli.progress import progress_callback
+from syndetect_cli.options import Options, command, errors, fail
 
 Inputs = Annotated[
     list[str],
@@ -21,26 +20,67 @@ Inputs = Annotated[
         show_default=False,
     ),
 ]
+Backend = Annotated[
+    str,
+    typer.Option(
+        "--backend",
+        help="local (default) or spark (pyspark; JSONL/Parquet inputs, local or Hadoop URIs; "
+        "$SYNDETECT_SPARK_MASTER or spark-submit's master, else local[*]). Same output bytes.",
+    ),
+]
 SkipInvalid = Annotated[
     bool, typer.Option("--skip-invalid", help="Skip bad records (counted in the stats) instead of stopping.")
 ]
 
 
-def _read(inputs: list[str], skip_invalid: bool):
-    """The configuration and the documents of all inputs (bad input: one-line error, exit 2)."""
+def read(opts: Options, inputs: list[str], skip_invalid: bool, cfg=None):
+    """The configuration, the documents of all inputs and the read statistics (bad input: exit 2)."""
     from syndetect.io.readers import ReadStats, read_documents
 
-    cfg = state.config()
-    if skip_invalid:
-        cfg = dataclasses.replace(cfg, read=dataclasses.replace(cfg.read, skip_invalid=True))
+    cfg = cfg or opts.config(skip_invalid)
     stats = ReadStats()
-    with state.errors():
-        docs = list(read_documents(inputs, cfg.read, stats))
-    return cfg, docs, stats
+    progress = opts.progress()
+    docs = []
+    with errors():
+        for doc in read_documents(inputs, cfg.read, stats):
+            docs.append(doc)
+            if progress and len(docs) % 500 == 0:
+                progress("read", len(docs), 0)
+    if progress:
+        progress("read", len(docs), len(docs))
+    return cfg, docs, stats, progress
+
+
+def detect(opts: Options, inputs: list[str], skip_invalid: bool, cfg=None, backend: str = "local"):
+    """Read and detect: the Run every command writes from."""
+    from syndetect.detect.corpus import find_pairs
+    from syndetect.pipeline import Run
+
+    if backend not in ("local", "spark"):
+        fail(f"--backend {backend}: choose local or spark")
+    if backend == "spark":
+        try:
+            from syndetect.backends.spark import check_inputs, run_paths, session
+
+            with errors():
+                check_inputs(inputs)  # before the JVM starts
+            spark = session()
+        except ImportError as err:
+            fail(str(err))
+        with errors():
+            return run_paths(spark, inputs, cfg or opts.config(skip_invalid))
+
+    t0 = time.perf_counter()
+    cfg, docs, stats, progress = read(opts, inputs, skip_invalid, cfg)
+    seconds = time.perf_counter() - t0
+    with errors():
+        return Run(find_pairs(docs, cfg, progress), cfg, stats, progress, seconds)
 
 
 @app.command("normalize")
+@command
 def normalize_command(
+    opts: Options,
     text: Annotated[str, typer.Argument(help="Arabic text; - reads standard input.")],
     tokens: bool = typer.Option(False, "--tokens", help="Also list the tokens with their original spans."),
 ) -> None:
@@ -48,9 +88,9 @@ def normalize_command(
 
     Example: syndetect normalize "أَعْلَنَ الكرملين ـــ الأربعاء"
     """
-    from syndetect.normalize import normalize, tokenize
+    from syndetect.text.normalize import normalize, tokenize
 
-    cfg = state.config()
+    cfg = opts.config()
     if text == "-":
         text = sys.stdin.read()
     norm = normalize(text, cfg.normalize)
@@ -62,52 +102,55 @@ def normalize_command(
 
 
 @app.command("pairs")
+@command
 def pairs_command(
+    opts: Options,
     inputs: Inputs,
     output: str = typer.Option(..., "--output", "-o", help="pairs.jsonl (- for stdout)."),
     skip_invalid: SkipInvalid = False,
+    backend: Backend = "local",
 ) -> None:
     """Every verified reuse between passages of two different documents, as pairs.jsonl.
 
     Example: syndetect pairs data/demo.jsonl -o pairs.jsonl
     """
-    from syndetect.pipeline import write_pairs
-
-    cfg, docs, rstats = _read(inputs, skip_invalid)
-    with state.errors():
-        summary = write_pairs(docs, cfg, output, rstats, progress_callback())
-    state.say(
-        f"{summary['verified_pairs']} verified pairs among {summary['documents']} documents -> {output}"
-    )
+    run = detect(opts, inputs, skip_invalid, backend=backend)
+    with errors():
+        summary = run.write_pairs(output)
+    opts.say(f"{summary['verified_pairs']} verified pairs among {summary['documents']} documents -> {output}")
 
 
 @app.command("clusters")
+@command
 def clusters_command(
+    opts: Options,
     inputs: Inputs,
     output: str = typer.Option(..., "--output", "-o", help="clusters.jsonl (- for stdout)."),
     pairs: str = typer.Option(None, "--pairs", help="Also write the verified pairs here."),
     skip_invalid: SkipInvalid = False,
+    backend: Backend = "local",
 ) -> None:
     """Provenance groups: passages that are copies of one another, with the origin and copy tree.
 
     Example: syndetect clusters data/demo.jsonl -o clusters.jsonl
     """
-    from syndetect.pipeline import write_clusters
-
-    cfg, docs, rstats = _read(inputs, skip_invalid)
-    with state.errors():
-        summary = write_clusters(docs, cfg, output, rstats, progress_callback(), pairs_out=pairs)
-    state.say(f"{summary['clusters']} clusters from {summary['verified_pairs']} verified pairs -> {output}")
+    run = detect(opts, inputs, skip_invalid, backend=backend)
+    with errors():
+        summary = run.write_clusters(output, pairs)
+    opts.say(f"{summary['clusters']} clusters from {summary['verified_pairs']} verified pairs -> {output}")
 
 
 @app.command("dedup")
+@command
 def dedup_command(
+    opts: Options,
     inputs: Inputs,
     output: str = typer.Option(..., "--output", "-o", help="kept.jsonl: the corpus without duplicates."),
     removed: str = typer.Option(None, "--removed", help="removed.jsonl: what went, which survivor, why."),
     level: str = typer.Option(None, "--level", help="document (default) or passage."),
     keep: str = typer.Option(None, "--keep", help="earliest (default) or longest."),
     skip_invalid: SkipInvalid = False,
+    backend: Backend = "local",
 ) -> None:
     """The corpus with duplicates removed (one survivor per group, or repeated passages cut out).
 
@@ -117,17 +160,17 @@ def dedup_command(
     Example: syndetect dedup crawl.jsonl.gz -o kept.jsonl --removed removed.jsonl --keep earliest
     """
     from syndetect.config import ConfigError, with_overrides
-    from syndetect.pipeline import write_dedup
 
-    cfg, docs, rstats = _read(inputs, skip_invalid)
+    cfg = opts.config(skip_invalid)
     overrides = {k: v for k, v in (("level", level), ("keep", keep)) if v is not None}
     try:
         cfg = with_overrides(cfg, {"dedup": overrides})
     except ConfigError as err:
-        state.fail(str(err))
-    with state.errors():
-        summary = write_dedup(docs, cfg, output, removed, rstats, progress_callback())
-    state.say(
+        fail(str(err))
+    run = detect(opts, inputs, skip_invalid, cfg, backend)
+    with errors():
+        summary = run.write_dedup(output, removed)
+    opts.say(
         f"kept {summary['kept']} documents, removed {summary['removed']} "
         f"{'passages' if cfg.dedup.level == 'passage' else 'documents'} -> {output}"
     )
@@ -141,7 +184,9 @@ def demo_corpus() -> Path:
 
 
 @app.command("demo")
+@command
 def demo_command(
+    opts: Options,
     out: str = typer.Option("out/demo", "--out", help="Directory for every output."),
 ) -> None:
     """The whole pipeline on the bundled corpus (data/demo.jsonl), with a summary.
@@ -150,13 +195,12 @@ def demo_command(
 
     Example: syndetect demo --out out/demo
     """
-    from syndetect.pipeline import run_demo
     from syndetect_cli.summary import print_demo
 
     corpus = demo_corpus()
     if not corpus.exists():
-        state.fail(f"{corpus}: the demo corpus is missing (run from a checkout of syndetect)")
-    cfg, docs, rstats = _read([str(corpus)], False)
-    with state.errors():
-        result = run_demo(docs, cfg, Path(out), rstats, progress_callback())
-    print_demo(result, Path(out))
+        fail(f"{corpus}: the demo corpus is missing (run from a checkout of syndetect)")
+    run = detect(opts, [str(corpus)], False)
+    with errors():
+        stats, files = run.write_demo(out)
+    print_demo(run, stats, files)

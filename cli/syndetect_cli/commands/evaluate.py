@@ -7,8 +7,8 @@ from typing import Any
 
 import typer
 
-from syndetect_cli import state
 from syndetect_cli.app import app
+from syndetect_cli.options import Options, command, errors
 
 
 def _rows(result: dict[str, Any]) -> list[tuple[str, str]]:
@@ -31,7 +31,9 @@ def _fmt(value: Any) -> str:
 
 
 @app.command("evaluate")
+@command
 def evaluate_command(
+    opts: Options,
     gold: str = typer.Option(
         ..., "--gold", help="Gold: a directory of PAN XML files, a pairs.jsonl or a clusters.jsonl."
     ),
@@ -44,9 +46,9 @@ def evaluate_command(
 
     Example: syndetect evaluate --gold ../shared/data/exara/annotations --pred pairs.jsonl
     """
-    from syndetect.evaluate import evaluate
+    from syndetect.evaluate.measures import evaluate
 
-    with state.errors():
+    with errors():
         result = evaluate(gold, pred)
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any
 
 import typer
 
-from syndetect_cli import state
 from syndetect_cli.app import app
+from syndetect_cli.options import Options, command, errors
 
 _SHOWN_SKIPS = 5  # skipped records listed on stderr; all of them are in the .stats.json
 
 
 @app.command("extract")
+@command
 def extract_command(
+    opts: Options,
     inputs: Annotated[
         list[str],
         typer.Argument(
@@ -43,45 +44,43 @@ def extract_command(
     from syndetect.io.readers import ReadStats, read_documents
     from syndetect.io.writers import write_jsonl, write_run_metadata
 
-    cfg = state.config()
-    if skip_invalid:
-        cfg = dataclasses.replace(cfg, read=dataclasses.replace(cfg.read, skip_invalid=True))
+    cfg = opts.config(skip_invalid)
     if output != "-" and os.path.isdir(output):
         raise typer.BadParameter(f"{output} is a directory; give a file name", param_hint="'--output' / '-o'")
 
     stats = ReadStats()
-    with state.errors():
+    with errors():
         docs = read_documents(inputs, cfg.read, stats)
-        count = write_jsonl(output, (doc.to_json() for doc in _progress(docs)))
+        count = write_jsonl(output, (doc.to_json() for doc in _progress(docs, opts.quiet)))
         run_stats = {"command": "extract", "inputs": list(inputs), "output": output, "written": count}
         run_stats.update(stats.to_json())
         meta = write_run_metadata(output, cfg, run_stats)
 
-    _summary(stats, count, output, meta)
+    _summary(opts, stats, count, output, meta)
 
 
-def _summary(stats: Any, count: int, output: str, meta: str | None) -> None:
+def _summary(opts: Options, stats: Any, count: int, output: str, meta: str | None) -> None:
     """Documents read and records skipped, on stderr (unless --quiet)."""
     line = f"{stats.read} document{'s' if stats.read != 1 else ''} read"
     if stats.skipped:
         n = len(stats.skipped)
         line += f", {n} invalid record{'s' if n != 1 else ''} skipped"
     line += f"; wrote {count} to {'stdout' if output == '-' else output}"
-    state.say(line)
+    opts.say(line)
     for item in stats.skipped[:_SHOWN_SKIPS]:
         where_ = f"{item['file']}:{item['line']}" if item["line"] is not None else item["file"]
-        state.say(f"  skipped {where_}: {item['error']}")
+        opts.say(f"  skipped {where_}: {item['error']}")
     if len(stats.skipped) > _SHOWN_SKIPS:
         rest = len(stats.skipped) - _SHOWN_SKIPS
-        state.say(f"  ... and {rest} more (all listed in {meta or 'the stats'})")
+        opts.say(f"  ... and {rest} more (all listed in {meta or 'the stats'})")
 
 
-def _progress(items: Iterable[Any], every: int = 100) -> Iterator[Any]:
+def _progress(items: Iterable[Any], quiet: bool, every: int = 100) -> Iterator[Any]:
     """Pass ``items`` through, with a spinner and a running count on stderr (only on a terminal, not --quiet)."""
     from rich.console import Console
 
     console = Console(stderr=True)
-    if state.QUIET or not console.is_terminal:
+    if quiet or not console.is_terminal:
         yield from items
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from syndetect_cli import state
 from syndetect_cli.app import app
-from syndetect_cli.commands.core import Inputs, SkipInvalid, _read
-from syndetect_cli.progress import progress_callback
+from syndetect_cli.commands.core import Inputs, SkipInvalid, detect
+from syndetect_cli.options import Options, UsageError, command, errors
 
 
 @app.command("report")
+@command
 def report_command(
+    opts: Options,
     inputs: Inputs,
     output: str = typer.Option(
         ...,
@@ -27,16 +28,16 @@ def report_command(
 
     Example: syndetect report data/demo.jsonl -o report.html
     """
-    from syndetect.report import report_format, write_report
+    from syndetect.report.data import report_format
 
     try:
         report_format(output)
     except ValueError as err:
-        raise state.UsageError(str(err)) from err
-    cfg, docs, rstats = _read(inputs, skip_invalid)
-    with state.errors():
-        summary = write_report(docs, cfg, output, rstats, progress_callback())
-    state.say(
+        raise UsageError(str(err)) from err
+    run = detect(opts, inputs, skip_invalid)
+    with errors():
+        summary = run.write_report(output)
+    opts.say(
         f"{summary['clusters']} groups, {summary['edges']} copy edges among {summary['documents']} documents -> "
         + ", ".join(summary["report_files"])
     )
