@@ -24,7 +24,8 @@ Backend = Annotated[
     str,
     typer.Option(
         "--backend",
-        help="local (default) or spark (pyspark; JSONL/Parquet inputs, local or Hadoop URIs; "
+        help="local (default), stream (bounded memory: batches and band buckets spilled to a temporary "
+        "folder) or spark (pyspark; JSONL/Parquet inputs, local or Hadoop URIs; "
         "$SYNDETECT_SPARK_MASTER or spark-submit's master, else local[*]). Same output bytes.",
     ),
 ]
@@ -56,8 +57,8 @@ def detect(opts: Options, inputs: list[str], skip_invalid: bool, cfg=None, backe
     from syndetect.detect.corpus import find_pairs
     from syndetect.pipeline import Run
 
-    if backend not in ("local", "spark"):
-        fail(f"--backend {backend}: choose local or spark")
+    if backend not in ("local", "stream", "spark"):
+        fail(f"--backend {backend}: choose local, stream or spark")
     if backend == "spark":
         try:
             from syndetect.backends.spark import check_inputs, run_paths, session
@@ -69,6 +70,12 @@ def detect(opts: Options, inputs: list[str], skip_invalid: bool, cfg=None, backe
             fail(str(err))
         with errors():
             return run_paths(spark, inputs, cfg or opts.config(skip_invalid))
+
+    if backend == "stream":
+        from syndetect.backends.stream import run_inputs
+
+        with errors():
+            return run_inputs(inputs, cfg or opts.config(skip_invalid), opts.progress())
 
     t0 = time.perf_counter()
     cfg, docs, stats, progress = read(opts, inputs, skip_invalid, cfg)
