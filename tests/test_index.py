@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import syndetect
 from syndetect.config import load_config
 from syndetect.index import open_store
-from syndetect.index.core import assign_ids, index_run
+from syndetect.index.core import add, assign_ids, index_run, remove
 from syndetect.pipeline import documents
 from syndetect.records import Cluster, Member, Passage
 from syndetect_cli.app import _register, app
@@ -244,3 +244,39 @@ def test_assign_ids(groups, old, want):
     clusters = [_group(*g) for g in groups]
     got, _ = assign_ids(clusters, old, 10)
     assert [(cid, merged) for cid, _, merged in got] == want
+
+
+def test_buckets_pushed_over_the_cap_and_reopened_give_what_a_run_gives(tmp_path):
+    # With lsh.max_bucket = 3, the aggregator's two copies of RT's passages push buckets that RT and
+    # Addiyar shared over the cap: their stored pairs are checked again; removing it reopens them.
+    conf = tmp_path / "cap.toml"
+    conf.write_text("[lsh]\nmax_bucket = 3\n", encoding="utf-8")
+    cfg = load_config(str(conf))
+    docs = documents(str(DEMO), cfg=cfg)
+    first = [d for d in docs if d.id != "aggregator-1"]
+    ix = str(tmp_path / "cap.index")
+    build = cli(
+        "index",
+        "build",
+        write(tmp_path / "a.jsonl", demo_records()[:0]),
+        "--index",
+        ix,
+        "--config",
+        str(conf),
+    )
+    assert build.exit_code == 0, build.output
+    store = open_store(ix)
+    add(store, first, cfg)
+    before = index_run(store)
+    assert list(before.pair_records()) == list(syndetect.run(first, cfg).pair_records())
+    got = add(store, [d for d in docs if d.id == "aggregator-1"], cfg)
+    assert got["rechecked_doc_pairs"] > 0
+    full = syndetect.run(docs, cfg)
+    run = index_run(store)
+    assert list(run.pair_records()) == list(full.pair_records())
+    assert without_ids(run.cluster_records()) == without_ids(full.cluster_records())
+    gone = remove(store, ["aggregator-1"])
+    assert gone["rechecked_doc_pairs"] > 0
+    run = index_run(store)
+    assert list(run.pair_records()) == list(before.pair_records())
+    assert without_ids(run.cluster_records()) == without_ids(before.cluster_records())

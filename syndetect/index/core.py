@@ -663,6 +663,7 @@ def regroup(
             batch.pairs.append(replace(p, kept=k, directed=d))
         elif was[(p.a, p.b, p.seq)] != (k, d):
             batch.kept.append((p.a, p.b, p.seq, k, d))
+    batch.drop_pairs.extend(sorted(change.dropped_pairs))  # their rows go; re-verified ones come back new
     replaced = chosen["replaced"]
     batch.drop_clusters.extend(sorted(replaced))
     next_seq = int(meta.get("next_cluster", "1"))
