@@ -90,7 +90,7 @@ def command(fn):
 
     The decorated function's first parameter is ``opts: Options``; its other parameters are its own.
     """
-    sig = inspect.signature(fn)
+    sig = inspect.signature(fn, eval_str=True)  # typer reads __signature__ as it is: no strings
     own = list(sig.parameters.values())[1:]
     ctx_param = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
     extra = [
