@@ -202,7 +202,7 @@ class Run:
         cfg = self.config.dedup
         level, keep = level or cfg.level, keep or cfg.keep
         if level == "passage":
-            return dedup_passages(self.docs, self.clusters)
+            return dedup_passages(self.docs, self.clusters, cfg, self.config.normalize)
         return dedup_documents(self.docs, self.pairs, cfg, keep, self.config.normalize)
 
     def report_data(self) -> dict[str, Any]:

@@ -270,3 +270,43 @@ def test_cli_dedup_records_fields_and_stats(tmp_path, profile):
     assert stats["dedup"]["groups"] == 1
     assert stats["dedup"]["removed_by_reason"] == {"exact": 1, "near-copy": 1, "contained": 2}
     assert stats["removed"] == 4 and stats["kept"] == 5
+
+
+def test_input_record_with_a_null_published_and_a_date():
+    rec = {"id": "x", "published": None, "date": "2015-07-21 02:51:32", "text": "نص"}
+    doc = syndetect.documents([rec])[0]
+    assert doc.published == "2015-07-21 02:51:32"
+    assert input_record(doc) == rec  # `published` stays null: the date came from `date`
+    both = {"id": "y", "published": "2015-07-22", "date": "22 يوليو", "text": "نص"}
+    assert input_record(syndetect.documents([both])[0]) == both
+
+
+def test_passage_level_cuts_are_measured_directly_against_the_origin():
+    records = _docs(*CASES)
+    run = _run(records)
+    dd = run.dedup(level="passage")
+    texts = {r["id"]: r["text"] for r in records}
+    origin = {c.id: c.origin for c in run.clusters}
+    assert dd.removed
+    for r in dd.removed:
+        assert list(r) == [
+            "id",
+            "start",
+            "end",
+            "kept",
+            "similarity",
+            "jaccard",
+            "group",
+            "group_size",
+            "reason",
+        ]
+        o = origin[r["group"]]
+        assert r["kept"] == o.doc != r["id"] and r["reason"] == "repeated-passage"
+        cut = _tokens(texts[r["id"]][r["start"] : r["end"]])
+        assert r["similarity"] == round(containment(cut, _tokens(texts[o.doc]), N), 4)
+        assert r["jaccard"] == round(jaccard(cut, _tokens(texts[o.doc][o.start : o.end]), N), 4)
+        assert r["similarity"] >= 0.5  # a repeated passage is mostly in the document it repeats
+    assert dd.stats["removed_by_reason"] == {"repeated-passage": len(dd.removed)}
+    kept = {d.id: d.text for d in dd.kept}
+    assert kept["wire"] == WIRE  # the origin of what it shares: untouched
+    assert all(len(kept[i]) < len(texts[i]) for i in {r["id"] for r in dd.removed})

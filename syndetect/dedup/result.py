@@ -24,7 +24,8 @@ def input_record(doc: Document) -> dict[str, Any]:
         "id": doc.id,
         "text": doc.text,
         "outlet": doc.outlet,
-        "published": doc.published,
+        # `date` is in extra unless it was read as the date (then `published` was null or empty)
+        "published": None if "date" in doc.fields and "date" not in doc.extra else doc.published,
         "date": doc.published,
         "url": doc.url,
         "title": doc.title,
