@@ -202,8 +202,12 @@ class Run:
         cfg = self.config.dedup
         level, keep = level or cfg.level, keep or cfg.keep
         if level == "passage":
-            return dedup_passages(self.docs, self.clusters, cfg, self.config.normalize)
-        return dedup_documents(self.docs, self.pairs, cfg, keep, self.config.normalize)
+            clusters = self.clusters
+            with self._stage("dedup", len(clusters)):
+                return dedup_passages(self.docs, clusters, cfg, self.config.normalize)
+        pairs = self.pairs
+        with self._stage("dedup", len(self.docs)):
+            return dedup_documents(self.docs, pairs, cfg, keep, self.config.normalize)
 
     def report_data(self) -> dict[str, Any]:
         """What the overlap report shows (matrix, lags, top passages, per-document views)."""

@@ -270,6 +270,7 @@ def test_cli_dedup_records_fields_and_stats(tmp_path, profile):
     assert stats["dedup"]["groups"] == 1
     assert stats["dedup"]["removed_by_reason"] == {"exact": 1, "near-copy": 1, "contained": 2}
     assert stats["removed"] == 4 and stats["kept"] == 5
+    assert {"read", "verify", "dedup", "write"} <= set(stats["seconds"])  # the decisions timed apart
 
 
 def test_input_record_with_a_null_published_and_a_date():
