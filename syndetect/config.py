@@ -127,7 +127,10 @@ class DedupConfig:
 
     level: str = "document"
     keep: str = "earliest"  # or "longest"
-    threshold: float = 0.8  # containment of the removed document's tokens in the survivor
+    threshold: float = 0.8  # share of the removed document's word n-grams found in its survivor
+    ngram: int = 5  # n of those word n-grams (normalized words, exact sets)
+    max_number_changes: int = 0  # aligned places where the two give different numbers (a template)
+    name_changes_per_100: float = 2.0  # aligned places with other names allowed per 100 words (min 1)
 
 
 @dataclass(frozen=True)
@@ -283,7 +286,8 @@ PROFILES: dict[str, dict[str, Any]] = {
     # Near-duplicate documents in a crawl: whole-document similarity, fewer, longer windows.
     "crawl-dedup": {
         "segment": {"window": 80, "stride": 40},
-        "lsh": {"threshold": 0.5},
+        # dedup removes only what is copied in order: the order-free channel finds rewrites it keeps
+        "lsh": {"threshold": 0.5, "channels": ["ordered"]},
         "verify": {"min_tokens": 20},
     },
     # Edited, shuffled and paraphrased copies of whole passages (plagiarism-style reuse): passages
@@ -374,6 +378,8 @@ def _validate(cfg: Config) -> Config:
         raise ConfigError(
             "semantic: window_hours and merge_gap must be at least 0, min_words and batch at least 1"
         )
+    if not 0 < cfg.dedup.threshold <= 1 or cfg.dedup.ngram < 1:
+        raise ConfigError("dedup.threshold must be in (0, 1] and dedup.ngram at least 1")
     if cfg.dedup.level not in ("document", "passage"):
         raise ConfigError(f"dedup.level={cfg.dedup.level!r}: use 'document' or 'passage'")
     return cfg

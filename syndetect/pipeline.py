@@ -202,8 +202,12 @@ class Run:
         cfg = self.config.dedup
         level, keep = level or cfg.level, keep or cfg.keep
         if level == "passage":
-            return dedup_passages(self.docs, self.clusters)
-        return dedup_documents(self.docs, self.pairs, cfg.threshold, keep)
+            clusters = self.clusters
+            with self._stage("dedup", len(clusters)):
+                return dedup_passages(self.docs, clusters, cfg, self.config.normalize)
+        pairs = self.pairs
+        with self._stage("dedup", len(self.docs)):
+            return dedup_documents(self.docs, pairs, cfg, keep, self.config.normalize)
 
     def report_data(self) -> dict[str, Any]:
         """What the overlap report shows (matrix, lags, top passages, per-document views)."""
@@ -263,9 +267,9 @@ class Run:
         with self._stage("write", len(dd.kept)):
             if removed:
                 write_jsonl(removed, dd.removed)
-            write_jsonl(out, (d.to_json() for d in dd.kept))
+            write_jsonl(out, dd.kept_records())
         stats = self.stats(groups=level == "passage")
-        stats.update({"kept": len(dd.kept), "removed": len(dd.removed), "level": level})
+        stats.update({"kept": len(dd.kept), "removed": len(dd.removed), "level": level, "dedup": dd.stats})
         return self._write_stats([removed, out], stats)
 
     def write_report(self, out: str | os.PathLike[str]) -> dict[str, Any]:

@@ -211,6 +211,7 @@ def _document(rec: dict[str, Any], origin: str, outlets: dict[str, str] | None) 
         title=title,
         extra=extra,
         origin=origin,
+        fields=tuple(rec),
     )
 
 

@@ -161,10 +161,13 @@ def dedup_command(
 ) -> None:
     """The corpus with duplicates removed (one survivor per group, or repeated passages cut out).
 
-    Document level: one survivor per group of near-duplicate documents. Passage level: repeated
-    passages cut out of later documents.
+    Document level: a document goes only when most of its word n-grams (dedup.threshold, 0.8 of its
+    5-grams) are in the kept document it names, measured directly, and no differing numbers or names
+    make it another story on the same template; rewrites of a story stay. kept.jsonl keeps each input
+    record's own fields. Passage level: repeated passages cut out of later documents. For a crawl, use
+    --profile crawl-dedup (finds only in-order copies; faster).
 
-    Example: syndetect dedup crawl.jsonl.gz -o kept.jsonl --removed removed.jsonl --keep earliest
+    Example: syndetect --profile crawl-dedup dedup crawl.jsonl.gz -o kept.jsonl --removed removed.jsonl
     """
     from syndetect.config import ConfigError, with_overrides
 
