@@ -279,7 +279,10 @@ def planted():
         "y": _article("y", "y-news", "2015-07-21T13:00:00+00:00"),
         # a crawl time before the wire's: a negative lag
         "z": _article(
-            "z", "z-post", "2015-07-21T01:30:00+00:00", title="&#8220;مستشفى جديد&#8221; &amp;amp; &lt;marquee&gt;"
+            "z",
+            "z-post",
+            "2015-07-21T01:30:00+00:00",
+            title="&#8220;مستشفى جديد&#8221; &amp;amp; &lt;marquee&gt;",
         ),
         "s1": Document("s1", OTHER, "sport", "2015-07-21T09:00:00+00:00"),
         "s2": Document("s2", OTHER, "x-daily", "2015-07-21T11:00:00+00:00"),
@@ -384,7 +387,7 @@ def test_self_reuse_is_counted_apart(planted):
     )
     assert all(r["outlet"] != r["source"] for r in data["lags"])
     assert [(r["outlet"], r["source"]) for r in data["self_lags"]] == [("sport", "sport")]
-    assert '<td class="self">1 (100%)</td>' in render_html(data)
+    assert '<td class="self"><bdi class="num" dir="ltr">1 (100%)</bdi></td>' in render_html(data)
 
 
 def test_markdown_and_csv_keep_corpus_text_inert():

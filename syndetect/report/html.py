@@ -187,10 +187,11 @@ def _matrix(m: dict[str, Any], png: bytes | None) -> str:
             if c == a:
                 cells.append('<td class="diag" title="انظر عمود إعادة النشر الذاتي">—</td>')
             elif n:
-                cells.append(f'<td{cls(k)} style="{_heat(v)}" title="{_e(n)}">{_pct(v)}</td>')
+                shown = _pct(v) if v >= 0.005 else "&lt;1%"
+                cells.append(f'<td{cls(k)} style="{_heat(v)}" title="{_e(n)}">{shown}</td>')
             else:
                 cells.append(f"<td{cls(k)}></td>")
-        own_cell = f"{_e(own)} ({_pct(own_share)})" if own else ""
+        own_cell = _num(f"{own} ({_pct(own_share)})") if own else ""
         rows.append(
             f'<tr><th scope="row" class="row">{_id(a)}</th>{"".join(cells)}'
             f'<td class="gap">{_e(total)}</td><td class="self">{own_cell}</td></tr>'
@@ -207,8 +208,8 @@ def _matrix(m: dict[str, Any], png: bytes | None) -> str:
         '<p class="hint">على الشاشات الضيقة تُسحب المصفوفة أفقيا وتبقى أسماء المنافذ ظاهرة.</p>'
         '<div class="scroll matrix-box"><table class="matrix"><thead><tr>'
         '<th class="corner" scope="col">المنفذ \\ الأصل</th>'
-        f'{head}<th scope="col" class="col gap">المقاطع <span class="en">cross-outlet</span></th>'
-        '<th scope="col" class="col">ذاتي <span class="en">self</span></th></tr></thead>'
+        f'{head}<th scope="col" class="gap" title="المقاطع المنقولة عن منافذ أخرى">المجموع</th>'
+        '<th scope="col" class="own" title="إعادة المنفذ نشر نصوصه: العدد وحصته">ذاتي</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>{img}</section>"
     )
 
