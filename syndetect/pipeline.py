@@ -242,12 +242,12 @@ class Run:
 
     def report_data(self) -> dict[str, Any]:
         """What the overlap report shows (matrix, lags, top passages, per-document views)."""
-        from syndetect.report.data import report_data, stock_counter
+        from syndetect.report.data import report_data, stock_filter
 
         grams = self._grams
         if grams is None and self.detection.corpus.feats:
             grams = [f.grams for f in self.detection.corpus.feats]
-        specific = stock_counter(grams, self.config) if grams else None
+        specific = stock_filter(grams, self.config) if grams else None
         return report_data(
             self.by_id,
             self.clusters,

@@ -317,8 +317,9 @@ def test_top_list_leaves_out_stock_phrases_and_boilerplate(planted):
     docs, clusters = planted
     stock = {LEAD}  # as if the story's lead were a formula found in every document
 
-    def specific(text: str) -> int:
-        return 0 if text in stock else len(text.split())
+    def specific(text: str) -> frozenset:
+        w = text.split()
+        return frozenset() if text in stock else frozenset(zip(w, w[1:], w[2:], strict=False))
 
     ids = [[c.id for c in story] for story in stories(clusters, docs, specific)]
     assert ids == [["c-000002", "c-000003"], ["c-000004"]]
@@ -329,6 +330,53 @@ def test_top_list_leaves_out_stock_phrases_and_boilerplate(planted):
 
     ids = [[c.id for c in story] for story in stories(clusters, docs, None, Boiler())]
     assert ids == [["c-000001", "c-000002", "c-000003"]]
+
+
+TITLES = "خادم الحرمين الشريفين الملك سلمان بن عبدالعزيز آل سعود وولي عهده الأمين وولي ولي العهد"
+
+
+def test_members_sharing_only_a_stock_phrase_do_not_carry_a_passage():
+    """A formula (royal titles) chains five unrelated articles into a group whose origin passage is a
+    real story's: they drop out of its entry, and the story reprinted by two outlets ranks first."""
+    words = TITLES.split()
+    title_grams = set(zip(words, words[1:], words[2:], strict=False))
+
+    def specific(text: str) -> frozenset:
+        w = text.split()
+        return frozenset(set(zip(w, w[1:], w[2:], strict=False)) - title_grams)
+
+    docs = {"o": Document("o", f"{TITLES} {MIDDLE}", "wire", "2015-07-21T08:00:00+00:00")}
+    docs |= {f"r{k}": Document(f"r{k}", MIDDLE, f"re-{k}", "2015-07-21T09:00:00+00:00") for k in (1, 2)}
+    for k in range(5):  # each its own story, opening with the formula
+        docs[f"f{k}"] = Document(
+            f"f{k}", f"{TITLES} {OTHER} {k}", f"formula-{k}", "2015-07-21T10:00:00+00:00"
+        )
+    whole = (0, len(docs["o"].text))
+    formula = _group("c-000001", [("o", *whole)] + [(f"f{k}", 0, len(TITLES)) for k in range(5)], docs)
+    m0 = docs["o"].text.index(MIDDLE)
+    story = _group(
+        "c-000002", [("o", m0, m0 + len(MIDDLE))] + [(f"r{k}", 0, len(MIDDLE)) for k in (1, 2)], docs
+    )
+    data = report_data(docs, [formula, story], specific=specific)
+    assert [p["cluster"] for p in data["passages"]] == ["c-000002"], "c-000001 has no carrier but its origin"
+    # with the formula's words counted as specific, the formula group is the most syndicated
+    data = report_data(docs, [formula, story])
+    first = data["passages"][0]
+    assert (first["cluster"], first["size"], first["left_out"]) == ("c-000001", 6, 0)
+    # one formula member carries a real part of the origin passage: it alone stays, under the origin
+    docs["f0"] = Document("f0", f"{TITLES} {MIDDLE}", "formula-0", "2015-07-21T10:00:00+00:00")
+    formula = _group(
+        "c-000001", [("o", *whole), ("f0", *whole)] + [(f"f{k}", 0, len(TITLES)) for k in range(1, 5)], docs
+    )
+    data = report_data(docs, [formula, story], specific=specific)
+    entry = next(p for p in data["passages"] if p["cluster"] == "c-000001")
+    assert (entry["size"], entry["left_out"], entry["outlets"]) == (2, 4, ["wire", "formula-0"])
+    assert [n["doc"] for n in entry["tree"]] == ["o"] and [
+        n["doc"] for n in entry["tree"][0]["children"]
+    ] == ["f0"]
+    page = render_html(data)
+    assert '<bdi class="num" dir="ltr">4</bdi> أعضاء آخرون' in page
+    assert "4 more members of the group share only stock phrases" in render_markdown(data)
 
 
 def test_top_list_passages_are_cut_at_word_edges():

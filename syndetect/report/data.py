@@ -13,8 +13,11 @@
 - ``passages``: the most syndicated stories (most outlets, then most members), one entry per story: the
   groups whose documents are mostly the same articles are one story, shown by its most syndicated
   passage (with its copy tree) and the count of its other passages. Passages that are mostly their
-  outlet's boilerplate or corpus-wide stock phrases (royal titles, formulas) are left out of this list.
-  Snippets are cut at word edges.
+  outlet's boilerplate or corpus-wide stock phrases (royal titles, formulas) are left out of this list,
+  and so are the members of a group that share nothing but stock phrases with the member they hang
+  under (a formula chaining unrelated articles into the group): an entry counts, ranks and shows only
+  the members that carry the passage (``left_out`` says how many others the group has). Snippets are
+  cut at word edges.
 - ``documents``: each document's reused share (characters inside reused passages over its length) and
   the share of it that others reused.
 - ``views``: for the documents with the most reuse, their reused spans (coloured by group, linked to
@@ -47,12 +50,16 @@ from syndetect.report.render import heatmap_png, matrix_csv, render_json, render
 UPSTREAM = "upstream:"
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
 TOP_MIN_SPECIFIC = 10  # a top-list passage needs this many word n-grams that are not stock phrases
+TOP_MIN_SHARED = 5  # a member carries it when it shares this many of them with the member above it
 TOP_MAX_BOILERPLATE = 0.5  # ... and may be at most this share of its outlet's boilerplate
 STORY_OVERLAP = 0.5  # groups sharing this share of the smaller one's documents (and 2+) are one story
 
 
 class _Boilerplate(Protocol):
     def share(self, doc: str, start: int, end: int) -> float: ...
+
+
+Specific = Callable[[str], frozenset]  # a text's word n-grams that are not stock phrases
 
 
 def display_text(value: str | None) -> str | None:
@@ -146,10 +153,10 @@ def _passage(doc: Document, start: int, end: int, limit: int) -> dict[str, Any]:
     }
 
 
-def _tree(c: Cluster, docs: dict[str, Document]) -> list[dict[str, Any]]:
+def _tree(members: list[Member] | tuple[Member, ...], docs: dict[str, Document]) -> list[dict[str, Any]]:
     """The copy tree as nested nodes (roots: the origin, or every member under a common upstream)."""
     nodes = []
-    for m in c.members:
+    for m in members:
         d = docs[m.passage.doc]
         nodes.append(
             {
@@ -182,14 +189,14 @@ def report_data(
     stats: dict[str, Any] | None = None,
     rcfg: ReportConfig | None = None,
     *,
-    specific: Callable[[str], int] | None = None,
+    specific: Specific | None = None,
     boilerplate: _Boilerplate | None = None,
 ) -> dict[str, Any]:
     """Everything the report shows, as one JSON-able dict (see the module docstring).
 
     Args:
-        specific: how many of a text's word n-grams are not corpus-wide stock phrases
-            (:func:`stock_counter`); without it, every word n-gram counts.
+        specific: a text's word n-grams that are not corpus-wide stock phrases (:func:`stock_filter`);
+            without it, every word 3-gram counts.
         boilerplate: the run's per-outlet boilerplate (``Groups.boilerplate``), kept out of the top list.
     """
     rcfg = rcfg or ReportConfig()
@@ -234,7 +241,8 @@ def report_data(
     lag_rows = [_lag_row(a, b, values) for (a, b), values in sorted(lags.items()) if a != b]
     self_lags = [_lag_row(a, b, values) for (a, b), values in sorted(lags.items()) if a == b]
     passages = [
-        _story_entry(story, by_id, rcfg) for story in stories(clusters, by_id, specific, boilerplate)
+        _story_entry(story, by_id, rcfg, specific)
+        for story in stories(clusters, by_id, specific, boilerplate)
     ][: rcfg.top_passages]
     documents = []
     for doc_id in sorted(set(reused_spans) | set(origin_spans)):
@@ -288,63 +296,111 @@ def _lag_row(outlet: str, source: str, values: list[float]) -> dict[str, Any]:
     }
 
 
-def stock_counter(grams: list[np.ndarray], cfg: Config) -> Callable[[str], int]:
-    """A text's count of word n-grams rarer than ``boilerplate.stock_min_docs`` documents of the corpus
-    whose n-gram hashes (``Features.grams``) are ``grams``: what a stock phrase lacks."""
+def stock_filter(grams: list[np.ndarray], cfg: Config) -> Specific:
+    """A text's word n-grams (hashes, as the engine computes them) found in fewer than
+    ``boilerplate.stock_min_docs`` documents of the corpus whose n-gram hashes (``Features.grams``) are
+    ``grams``: what a stock phrase lacks."""
     from syndetect.detect.shingle import ngram_hashes, token_hashes
-    from syndetect.provenance.boilerplate import gram_document_frequency, specific_grams
+    from syndetect.provenance.boilerplate import gram_document_frequency
     from syndetect.text.normalize import words
 
-    df = gram_document_frequency(grams)
+    values, counts = gram_document_frequency(grams)
     min_docs = cfg.boilerplate.stock_min_docs
 
-    def count(text: str) -> int:
+    def specific(text: str) -> frozenset[int]:
         w = words(text, cfg.normalize, clitics=cfg.shingle.clitics)
-        return specific_grams(
-            ngram_hashes(token_hashes(w, cfg.shingle.seed), cfg.shingle.ngram), df, min_docs
-        )
+        h = np.unique(ngram_hashes(token_hashes(w, cfg.shingle.seed), cfg.shingle.ngram))
+        if len(h) == 0 or len(values) == 0:
+            return frozenset(h.tolist())
+        pos = np.minimum(np.searchsorted(values, h), len(values) - 1)
+        stock = (values[pos] == h) & (counts[pos] >= min_docs)
+        return frozenset(h[~stock].tolist())
 
-    return count
+    return specific
 
 
-def _plain_count(text: str) -> int:
-    return max(0, len(text.split()) - 2)
+def _plain_grams(text: str) -> frozenset[tuple[str, ...]]:
+    w = text.split()
+    return frozenset(zip(w, w[1:], w[2:], strict=False))
+
+
+def carriers(c: Cluster, docs: dict[str, Document], specific: Specific | None = None) -> list[Member]:
+    """The members that carry a group's passage: the origin's, and each member sharing at least
+    ``TOP_MIN_SHARED`` non-stock word n-grams with the member it hangs under (itself a carrier; the
+    origin under a common upstream). The others share nothing but stock phrases with the group: a
+    formula (royal titles, a cable's opening) that chained their articles into it.
+
+    The parent is named by document: its first member listed before the child, as in the copy tree.
+    """
+    spec = specific or _plain_grams
+    cache: dict[tuple[str, int, int], frozenset] = {}
+
+    def grams(p) -> frozenset:
+        key = (p.doc, p.start, p.end)
+        if key not in cache:
+            cache[key] = spec(docs[p.doc].text[p.start : p.end])
+        return cache[key]
+
+    if c.origin is None:
+        return list(c.members)
+    keep: list[Member] = []
+    carrying: dict[str, bool] = {}  # a document's first member: does it carry?
+    firsts: dict[str, Member] = {}
+    for m in c.members:
+        if m.passage == c.origin:
+            ok = True
+        else:
+            above = firsts.get(m.parent) if m.parent else None
+            ref = above.passage if above is not None else c.origin
+            ok = (above is None or carrying[above.passage.doc]) and len(
+                grams(m.passage) & grams(ref)
+            ) >= TOP_MIN_SHARED
+        if ok:
+            keep.append(m)
+        if m.passage.doc not in firsts:
+            firsts[m.passage.doc] = m
+            carrying[m.passage.doc] = ok
+    return keep
 
 
 def stories(
     clusters: list[Cluster],
     docs: dict[str, Document],
-    specific: Callable[[str], int] | None = None,
+    specific: Specific | None = None,
     boilerplate: _Boilerplate | None = None,
 ) -> list[list[Cluster]]:
     """The groups worth a place in the top list, most syndicated first, gathered by story.
 
-    A group is left out when its origin passage has fewer than ``TOP_MIN_SPECIFIC`` word n-grams that
-    are not stock phrases (``specific``), or when most of its members are mostly their outlet's
-    boilerplate. A group joins the first (most syndicated) story whose leading group shares at least two
-    of its documents and ``STORY_OVERLAP`` of the smaller one's: the paragraphs of one article reprinted
-    by several outlets are one story. Compared with the leader only, so stories never chain.
+    Only a group's :func:`carriers` count: their outlets, then their number, rank it. A group is left
+    out when its origin passage has fewer than ``TOP_MIN_SPECIFIC`` word n-grams that are not stock
+    phrases (``specific``), when no other member carries it, or when most of its carriers are mostly
+    their outlet's boilerplate. A group joins the first (most syndicated) story whose leading group
+    shares at least two of its carriers' documents and ``STORY_OVERLAP`` of the smaller one's: the
+    paragraphs of one article reprinted by several outlets are one story. Compared with the leader
+    only, so stories never chain.
     """
-    count = specific or _plain_count
-
-    def outlets(c: Cluster) -> int:
-        return len({docs[m.passage.doc].outlet for m in c.members})
-
-    out: list[tuple[set[str], list[Cluster]]] = []
-    for c in sorted(clusters, key=lambda c: (-outlets(c), -c.size, c.id)):
+    spec = specific or _plain_grams
+    candidates = []
+    for c in clusters:
         if c.origin is None:
             continue
         o = c.origin
-        if count(docs[o.doc].text[o.start : o.end]) < TOP_MIN_SPECIFIC:
+        if len(spec(docs[o.doc].text[o.start : o.end])) < TOP_MIN_SPECIFIC:
+            continue
+        keep = carriers(c, docs, spec)
+        if len(keep) < 2:
             continue
         if boilerplate is not None:
             mostly = sum(
                 boilerplate.share(m.passage.doc, m.passage.start, m.passage.end) > TOP_MAX_BOILERPLATE
-                for m in c.members
+                for m in keep
             )
-            if 2 * mostly > len(c.members):
+            if 2 * mostly > len(keep):
                 continue
-        members = {m.passage.doc for m in c.members}
+        candidates.append((-len({docs[m.passage.doc].outlet for m in keep}), -len(keep), c.id, c, keep))
+    out: list[tuple[set[str], list[Cluster]]] = []
+    for *_, c, keep in sorted(candidates, key=lambda t: t[:3]):
+        members = {m.passage.doc for m in keep}
         for lead, story in out:
             shared = len(members & lead)
             if shared >= 2 and shared >= STORY_OVERLAP * min(len(members), len(lead)):
@@ -355,25 +411,31 @@ def stories(
     return [story for _, story in out]
 
 
-def _story_entry(story: list[Cluster], by_id: dict[str, Document], rcfg: ReportConfig) -> dict[str, Any]:
+def _story_entry(
+    story: list[Cluster], by_id: dict[str, Document], rcfg: ReportConfig, specific: Specific | None
+) -> dict[str, Any]:
     c = story[0]
+    keep = carriers(c, by_id, specific)
     outlets: list[str] = []
-    for m in c.members:
+    for m in keep:
         o = by_id[m.passage.doc].outlet
         if o not in outlets:
             outlets.append(o)
-    story_docs = {m.passage.doc for g in story for m in g.members}
+    story_docs = {m.passage.doc for m in keep} | {
+        m.passage.doc for g in story[1:] for m in carriers(g, by_id, specific)
+    }
     return {
         "cluster": c.id,
         "color": cluster_color(_index(c.id)),
-        "size": c.size,
+        "size": len(keep),
+        "left_out": c.size - len(keep),
         "outlets": outlets,
         "upstream": c.upstream,
         "upstream_name": agency_name(c.upstream) if c.upstream else None,
         "origin": _passage(by_id[c.origin.doc], c.origin.start, c.origin.end, rcfg.snippet_chars)
         if c.origin
         else None,
-        "tree": _tree(c, by_id),
+        "tree": _tree(keep, by_id),
         "story": {
             "clusters": [g.id for g in story],
             "documents": len(story_docs),

@@ -282,6 +282,11 @@ def _passages(passages: list[dict[str, Any]], view_anchor: dict[str, str]) -> st
                 f'<p class="hint">القصة نفسها: {_num(others)} مقاطع أخرى منقولة، في {_num(story["documents"])} '
                 f"وثيقة من {_num(story['outlets'])} منافذ.</p>"
             )
+        if p.get("left_out"):
+            more += (
+                f'<p class="hint">و{_num(p["left_out"])} أعضاء آخرون في المجموعة لا يشاركونها إلا عبارات '
+                "جاهزة (ألقاب، صيغ): لا تظهر هنا، وكلها في <code>clusters.jsonl</code>.</p>"
+            )
         aliases = "".join(f'<span id="{_e(cid)}"></span>' for cid in story.get("clusters", [])[1:])
         cards.append(
             f'<article class="cluster" id="{_e(p["cluster"])}" style="--c:{_e(p["color"])}">'

@@ -82,10 +82,11 @@ def heatmap_png(data: dict[str, Any]) -> bytes:
         ax.set_axis_off()
     ax.set_xlabel("origin (another outlet or an upstream agency)")
     ax.set_ylabel("reusing outlet")
-    ax.set_title("Who reuses whom (cross-outlet; self-reuse in grey, counted apart)")
+    # two short lines: one long line is wider than the figure of a small corpus and gets cut off
+    ax.set_title("Who reuses whom\n(cross-outlet; self-reuse in grey, counted apart)", fontsize=10)
     fig.tight_layout()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
+    fig.savefig(buf, format="png", metadata={"Software": None}, bbox_inches="tight", pad_inches=0.1)
     return buf.getvalue()
 
 
@@ -179,6 +180,12 @@ def render_markdown(data: dict[str, Any], png_name: str | None = None) -> str:
             out += [
                 f"The same story: {len(story['clusters']) - 1} more reused passages, in {story['documents']} "
                 f"documents of {story['outlets']} outlets.",
+                "",
+            ]
+        if p.get("left_out"):
+            out += [
+                f"{p['left_out']} more members of the group share only stock phrases (titles, formulas) "
+                "with it: left out here, all in clusters.jsonl.",
                 "",
             ]
         if p["origin"]:
