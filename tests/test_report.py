@@ -411,6 +411,25 @@ def test_signed_numbers_are_isolated_in_right_to_left_text(planted):
     assert not re.search(r"(?<!\u2066)-8\.5", md)
 
 
+def test_a_share_under_one_percent_reads_left_to_right():
+    """One row with 250 passages from one outlet and 1 from another: that cell shows "<1%", isolated (in
+    right-to-left text a bare "<" would be drawn right of the number, mirrored: "1%>")."""
+    docs = {}
+    clusters = []
+    for k in range(251):
+        src = "big" if k < 250 else "small"
+        docs[f"o{k}"] = Document(f"o{k}", f"{OTHER} {k}", src, "2015-07-21T08:00:00+00:00")
+        docs[f"c{k}"] = Document(f"c{k}", f"{OTHER} {k}", "copier", "2015-07-21T09:00:00+00:00")
+        n = len(docs[f"o{k}"].text)
+        clusters.append(_group(f"c-{k + 1:06d}", [(f"o{k}", 0, n), (f"c{k}", 0, n)], docs))
+    data = report_data(docs, clusters)
+    m = data["matrix"]
+    assert m["counts"][m["rows"].index("copier")][m["cols"].index("small")] == 1
+    page = render_html(data)
+    assert '<bdi class="num" dir="ltr">&lt;1%</bdi>' in page
+    assert not re.search(r">&lt;1%", re.sub(r'<bdi class="num" dir="ltr">&lt;1%</bdi>', "", page))
+
+
 def test_titles_decoded_once_and_still_escaped(planted):
     docs, clusters = planted
     data = report_data(docs, clusters)

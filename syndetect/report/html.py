@@ -187,7 +187,7 @@ def _matrix(m: dict[str, Any], png: bytes | None) -> str:
             if c == a:
                 cells.append('<td class="diag" title="انظر عمود إعادة النشر الذاتي">—</td>')
             elif n:
-                shown = _pct(v) if v >= 0.005 else "&lt;1%"
+                shown = _pct(v) if v >= 0.005 else _num("<1%")  # isolated: "<" stays left of "1%"
                 cells.append(f'<td{cls(k)} style="{_heat(v)}" title="{_e(n)}">{shown}</td>')
             else:
                 cells.append(f"<td{cls(k)}></td>")
