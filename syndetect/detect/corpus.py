@@ -138,12 +138,8 @@ def find_pairs(docs: Iterable[Document], cfg: Config, progress: Progress | None 
     try:
         corpus = prepare(docs, cfg, progress)
         t1 = time.perf_counter()
-        if progress:
-            progress("candidates", 0, 1)
-        cands = find_candidates(corpus.feats, cfg)
+        cands = find_candidates(corpus.feats, cfg, progress=progress)
         pairs, bag = doc_pairs(cands, len(corpus.docs))
-        if progress:
-            progress("candidates", 1, 1)
         t2 = time.perf_counter()
         matches = verify(corpus, pairs, bag, progress)
         if progress:

@@ -37,18 +37,13 @@ SkipInvalid = Annotated[
 def read(opts: Options, inputs: list[str], skip_invalid: bool, cfg=None):
     """The configuration, the documents of all inputs and the read statistics (bad input: exit 2)."""
     from syndetect.io.readers import ReadStats, read_documents
+    from syndetect.pipeline import reading
 
     cfg = cfg or opts.config(skip_invalid)
     stats = ReadStats()
     progress = opts.progress()
-    docs = []
     with errors():
-        for doc in read_documents(inputs, cfg.read, stats):
-            docs.append(doc)
-            if progress and len(docs) % 500 == 0:
-                progress("read", len(docs), 0)
-    if progress:
-        progress("read", len(docs), len(docs))
+        docs = list(reading(read_documents(inputs, cfg.read, stats), stats, progress))
     return cfg, docs, stats, progress
 
 
@@ -81,7 +76,7 @@ def detect(opts: Options, inputs: list[str], skip_invalid: bool, cfg=None, backe
     cfg, docs, stats, progress = read(opts, inputs, skip_invalid, cfg)
     seconds = time.perf_counter() - t0
     with errors():
-        return Run(find_pairs(docs, cfg, progress), cfg, stats, progress, seconds)
+        return Run(find_pairs(docs, cfg, progress), cfg, stats, progress, seconds, started=t0)
 
 
 @app.command("normalize")
