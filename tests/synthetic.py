@@ -22,7 +22,10 @@ Edits (``EDITS``), each applied by one reprint to its parent's text:
 - ``lead``: the first sentence replaced by a lead of the outlet's own;
 - ``quotes``: one or two quoted statements inserted between paragraphs;
 - ``embed``: the story (or its first part) inside a longer article of the outlet's own;
-- ``reprint``: a reprint of an earlier reprint, trimmed and respelled (a copy chain);
+- ``reprint``: a second-generation copy: a reprint of an earlier reprint whose edit it inherits
+  (``INHERITABLE``: its spelling variants, trimmed ending, dropped sentences, new lead, quotes or
+  synonyms), respelled lightly and, half the time, trimmed further (never when the parent's trimmed
+  ending is its only mark, which a further trim would erase);
 - ``synonyms``: most words that the small synonym dictionary (``SYNONYMS``) knows replaced;
 - ``reorder``: the paragraphs in another order (the lead stays first);
 - ``rewrite``: all at once: every known synonym replaced, the spelling varied, the paragraphs
@@ -69,6 +72,8 @@ EDITS = (
 )
 REWRITES = frozenset({"synonyms", "reorder", "rewrite"})
 NEAR = frozenset(EDITS) - REWRITES
+# first-generation edits a reprint of the copy inherits and shows: the parents ``reprint`` draws from
+INHERITABLE = frozenset({"spelling", "trim", "drop", "lead", "quotes", "synonyms"})
 WIRES = ("was",)  # the Saudi Press Agency: a first publisher, never a reprinter
 OUTLETS = (
     "alriyadh",
@@ -323,7 +328,7 @@ def apply_edit(
         return paras
     if edit == "spelling":
         return _map_units(paras, lambda t: respell(t, rng))
-    if edit in ("trim", "reprint"):
+    if edit == "trim":
         keep = max(3, round(n * rng.uniform(0.4, 0.8)))
         out, seen = [], 0
         for p in paras:
@@ -331,7 +336,11 @@ def apply_edit(
                 break
             out.append(p[: keep - seen])
             seen += len(out[-1])
-        return _map_units(out, lambda t: respell(t, rng, 0.3)) if edit == "reprint" else out
+        return out
+    if edit in ("reprint", "reprint-trim"):  # a copy of a copy: its edits inherited, respelled lightly
+        if edit == "reprint-trim":
+            paras = apply_edit("trim", paras, rng, filler, outlet, tally)
+        return _map_units(paras, lambda t: respell(t, rng, 0.3))
     if edit == "drop":
         body = [(i, k) for i, p in enumerate(paras) for k in range(len(p)) if (i, k) != (0, 0)]
         drop = set(rng.sample(body, min(len(body) - 2, rng.randint(1, 3)))) if len(body) > 3 else set()
@@ -481,8 +490,8 @@ def generate(
             articles), each sentence used once.
         n_stories: how many of ``stories`` to use (default all).
         seed: everything random follows from it.
-        edits: the edits reprints draw from (``reprint`` copies an earlier near copy of the story, not an
-            embedding one; with none yet it is a ``trim`` of the origin).
+        edits: the edits reprints draw from (``reprint`` copies an earlier copy of the story with an
+            ``INHERITABLE`` edit; with none yet it is a ``trim`` of the origin).
         reprints: the least and most reprints per story.
         outlets: the reprinting outlets; a story's reprints come from different ones while they last.
         wires: agencies that publish first and never reprint; a story's origin is any of ``outlets`` or
@@ -518,16 +527,20 @@ def generate(
         for r in range(rng.randint(*reprints)):
             edit = rng.choice(list(edits))
             parent = 0
+            how = edit
             if edit == "reprint":
-                near = [k for k, d in enumerate(story) if k and d.edit in NEAR - {"embed"}]
-                if near:
-                    parent = rng.choice(near)
+                marked = [k for k, d in enumerate(story) if d.edit in INHERITABLE]
+                if marked:
+                    parent = rng.choice(marked)
+                    # trimmed further half the time, unless the trimmed ending is the parent's only mark
+                    if story[parent].edit != "trim" and rng.random() < 0.5:
+                        how = "reprint-trim"
                 else:
-                    edit = "trim"
+                    edit = how = "trim"
             outlet = pool[r % len(pool)]
             lag = timedelta(minutes=round(60 * rng.uniform(*lag_hours)))
             p = story[parent]
-            copy = _key_new(apply_edit(edit, p.paras, rng, fill, outlet, tally), s, counter)
+            copy = _key_new(apply_edit(how, p.paras, rng, fill, outlet, tally), s, counter)
             story.append(_Draft(s, outlet, p.time + lag, copy, edit, parent))
         drafts.append(story)
 

@@ -32,6 +32,7 @@ from syndetect.provenance.boilerplate import (
     find_boilerplate,
     gram_document_frequency,
 )
+from syndetect.provenance.lineage import variant_features
 from syndetect.provenance.origin import (
     ProvenanceConfig,
     TreeContext,
@@ -44,6 +45,7 @@ from syndetect.provenance.origin import (
 from syndetect.provenance.revisions import Revisions, drop_revision_pairs, revision_chains
 from syndetect.provenance.span_graph import (
     SpanGraph,
+    UnionFind,
     connected_components,
     interval_jaccard,
     span_graph,
@@ -64,7 +66,7 @@ def enclosing_copies(
     min_overlap: float,
     pcfg: ProvenanceConfig | None = None,
     docs: dict[str, Document] | None = None,
-) -> tuple[dict[int, list[str]], list[tuple[int, int]]]:
+) -> tuple[dict[int, list[list[str]]], list[tuple[int, int]]]:
     """Passages that lie inside a longer copy of another document, and the edges that copy implies.
 
     When a passage P of document D is a copy of a passage Q of document E (a verified pair with high
@@ -72,7 +74,8 @@ def enclosing_copies(
     smaller node x of D inside P (at least ``ENCLOSED_SHARE`` of it) has its counterpart in Q, at the
     same relative position. Returns
 
-    - ``enclosing``: node x -> the documents E it is so enclosed by (tightest enclosing copy first);
+    - ``enclosing``: node x -> the documents E it is so enclosed by, in tiers (the documents that the
+      tightest enclosing copy copies first);
     - ``implied``: ``(x, y)`` for every node y of E that nearly coincides (interval Jaccard at least
       ``min_overlap``) with x's projection into Q: the same text, even when no pair links them directly.
 
@@ -134,13 +137,15 @@ def enclosing_copies(
                     extra_by_doc[other.doc].append(added[key])
                     found[added[key]].append((other.length, big.doc))  # a copy of x's place in D
                 implied.add((k, added[key]))
-    enclosing = {}
+    enclosing: dict[int, list[list[str]]] = {}
     for k, items in found.items():
-        docs_in_order: list[str] = []
-        for _, doc in sorted(items):
-            if doc not in docs_in_order:
-                docs_in_order.append(doc)
-        enclosing[k] = docs_in_order
+        tiers: dict[int, list[str]] = {}
+        seen: set[str] = set()
+        for length, doc in sorted(items):
+            if doc not in seen:
+                seen.add(doc)
+                tiers.setdefault(length, []).append(doc)
+        enclosing[k] = [tiers[length] for length in sorted(tiers)]
     return enclosing, sorted(implied)
 
 
@@ -190,6 +195,22 @@ class _TextSim:
         return max(inter / len(a | b), inter / min(len(a), len(b)))
 
 
+class _Variants:
+    """:func:`variant_features` of a document (a string) or of a passage, computed once."""
+
+    def __init__(self, docs: dict[str, Document]) -> None:
+        self.docs = docs
+        self.cache: dict[str | Passage, frozenset] = {}
+
+    def __call__(self, key: str | Passage) -> frozenset:
+        if key not in self.cache:
+            if isinstance(key, Passage):
+                self.cache[key] = variant_features(self.docs[key.doc].text, key.start, key.end)
+            else:
+                self.cache[key] = variant_features(self.docs[key].text)
+        return self.cache[key]
+
+
 def build_clusters(
     matches: list[Match],
     docs: dict[str, Document],
@@ -229,6 +250,7 @@ def build_clusters(
     comps = connected_components(len(graph.nodes), links)
     if split_density is not None:
         comps = split_sparse(comps, sims, split_density)
+    comps = merge_enclosed(comps, graph.nodes)
     comp_of = {g: c for c, comp in enumerate(comps) for g in comp}
     comp_sims: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
     for (u, v), s in sims.items():
@@ -236,30 +258,38 @@ def build_clusters(
     shared = shared_spans(matches)
     credits = credits or {}
     credit_of = _credited(docs, credits)
+    variants = _Variants(docs)
     groups = []
     for c, comp in enumerate(comps):
         comp = _first_revisions(comp, graph.nodes, docs, revisions)
         if len({graph.nodes[g].doc for g in comp}) < 2:
             continue
-        local = {g: k for k, g in enumerate(comp)}
-        nodes = [graph.nodes[g] for g in comp]
-        local_sims = {
-            (min(local[u], local[v]), max(local[u], local[v])): s
-            for u, v, s in comp_sims[c]
-            if u in local and v in local
-        }
+        nodes, local = one_node_per_document(comp, graph.nodes)
+        if len(nodes) < 2:
+            continue
+        local_sims: dict[tuple[int, int], float] = {}
+        for u, v, s in comp_sims[c]:
+            if u in local and v in local and local[u] != local[v]:
+                key = (min(local[u], local[v]), max(local[u], local[v]))
+                local_sims[key] = max(s, local_sims.get(key, 0.0))
+        local_enclosing: dict[int, list[list[str]]] = defaultdict(list)
+        for g in comp:
+            if g in enclosing and g in local:
+                local_enclosing[local[g]].extend(enclosing[g])
+        local_text_sim = _TextSim(nodes, docs)
         ctx = TreeContext(
             shared=shared,
-            enclosing={local[g]: enclosing[g] for g in comp if g in enclosing},
+            enclosing=dict(local_enclosing),
             credits=credits,
             agency_of=agency_of,
             credited=credit_of,
-            text_similarity=lambda x, y, comp=comp: text_sim(comp[x], comp[y]),
+            text_similarity=local_text_sim,
             config=pcfg,
+            variants=variants,
         )
         origin, members = infer_tree(nodes, local_sims, docs, ctx)
         if translated:
-            members = _translation_edges(members, comp, graph, translated)
+            members = _translation_edges(members, nodes, local, translated)
         upstream = common_upstream(
             [docs[m.passage.doc].outlet for m in members],
             [credits.get(m.passage.doc, frozenset()) for m in members],
@@ -292,24 +322,105 @@ def _paraphrase_only(graph: SpanGraph, matches: list[Match]) -> dict[tuple[int, 
 
 
 def _translation_edges(
-    members: list[Member], comp: list[int], graph: SpanGraph, translated: dict[tuple[int, int], bool]
+    members: list[Member],
+    nodes: list[Passage],
+    local: dict[int, int],
+    translated: dict[tuple[int, int], bool],
 ) -> list[Member]:
     """Members whose every verified link to their parent's passages is a paraphrase get the rule
     ``translation``, so that a reader can tell a translation link from a copy."""
-    node_of = {graph.nodes[g]: g for g in comp}
+    index = {p: k for k, p in enumerate(nodes)}
+    graph_nodes: dict[int, list[int]] = defaultdict(list)
+    for g, k in local.items():
+        graph_nodes[k].append(g)
+    by_doc = {p.doc: k for k, p in enumerate(nodes)}
     out = []
     for m in members:
-        if m.parent is not None:
-            g = node_of[m.passage]
+        if m.parent is not None and m.parent in by_doc:
+            mine, theirs = graph_nodes[index[m.passage]], graph_nodes[by_doc[m.parent]]
             links = [
-                translated[key]
-                for h in comp
-                if graph.nodes[h].doc == m.parent and (key := (min(g, h), max(g, h))) in translated
+                translated[key] for g in mine for h in theirs if (key := (min(g, h), max(g, h))) in translated
             ]
             if links and all(links):
                 m = replace(m, rule="translation")
         out.append(m)
     return out
+
+
+ENCLOSED_GROUP_SHARE = 0.5  # a group joins the one that encloses at least this share of its documents
+
+
+def merge_enclosed(comps: list[list[int]], nodes: list[Passage]) -> list[list[int]]:
+    """Components joined to the component whose members enclose theirs: one passage, one group.
+
+    A story trimmed by some reprints is matched over its first part by them and over the whole by
+    others; the two spans of the wire are two nodes (they overlap too little to be one), so the story
+    would come out as two groups holding the same passage. A component S joins component G when at
+    least two of S's documents, and at least ``ENCLOSED_GROUP_SHARE`` of them, have their node inside a
+    node of G of the same document (``ENCLOSED_SHARE`` of it within). A sentence quoted by several
+    stories is enclosed by as many groups, none of them holding most of it, so it chains nothing.
+    """
+    comp_of = {g: k for k, comp in enumerate(comps) for g in comp}
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for g, p in enumerate(nodes):
+        if g in comp_of:
+            by_doc[p.doc].append(g)
+    uf = UnionFind(len(comps))
+    for k, comp in enumerate(comps):
+        docs_here = {nodes[g].doc for g in comp}
+        votes: dict[int, set[str]] = defaultdict(set)
+        for g in comp:
+            x = nodes[g]
+            for h in by_doc[x.doc]:
+                other = comp_of[h]
+                y = nodes[h]
+                if other == k or y.length <= x.length:
+                    continue
+                if min(x.end, y.end) - max(x.start, y.start) >= ENCLOSED_SHARE * x.length:
+                    votes[other].add(x.doc)
+        if not votes:
+            continue
+        target = max(sorted(votes), key=lambda t: len(votes[t]))
+        n = len(votes[target])
+        if n >= 2 and n >= ENCLOSED_GROUP_SHARE * len(docs_here):
+            uf.union(k, target)
+    merged: dict[int, list[int]] = defaultdict(list)
+    for k, comp in enumerate(comps):
+        merged[uf.find(k)].extend(comp)
+    return sorted((sorted(c) for c in merged.values()), key=min)
+
+
+NEAR_GAP = 200  # characters: two nodes of one document this close are one member of a group
+
+
+def one_node_per_document(comp: list[int], nodes: list[Passage]) -> tuple[list[Passage], dict[int, int]]:
+    """The group's members, one per document, and each graph node's member index.
+
+    A document's nodes in one group that overlap or lie within ``NEAR_GAP`` characters of each other
+    become one member spanning them (a trimmed and a full copy of the same story, the two runs around
+    a dropped sentence). When a document still has several, separate passages in the group (the same
+    paragraph twice), the longest one is its member and the others are left out: a copy tree lists each
+    document once.
+    """
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for g in comp:
+        by_doc[nodes[g].doc].append(g)
+    out: list[Passage] = []
+    local: dict[int, int] = {}
+    for doc in sorted(by_doc, key=lambda d: min(by_doc[d])):
+        gs = sorted(by_doc[doc], key=lambda g: (nodes[g].start, nodes[g].end))
+        runs: list[list[int]] = []
+        for g in gs:
+            if runs and nodes[g].start <= max(nodes[h].end for h in runs[-1]) + NEAR_GAP:
+                runs[-1].append(g)
+            else:
+                runs.append([g])
+        spans = [(min(nodes[h].start for h in r), max(nodes[h].end for h in r)) for r in runs]
+        best = max(range(len(runs)), key=lambda i: (spans[i][1] - spans[i][0], -spans[i][0]))
+        for h in runs[best]:
+            local[h] = len(out)
+        out.append(Passage(doc, *spans[best]))
+    return out, local
 
 
 def _first_revisions(

@@ -54,6 +54,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from syndetect.config import ProvenanceConfig
+from syndetect.provenance.lineage import LINEAGE_MARGIN, LINEAGE_MAX, lineage_parent
 from syndetect.records import Document, Match, Member, Passage
 
 DAY = timedelta(days=1) - timedelta(microseconds=1)
@@ -322,20 +323,24 @@ class TreeContext:
     Args:
         shared: spans shared per document pair (for the text rule on ties).
         enclosing: node -> documents E such that the node lies inside a longer passage of its document
-            that is a copy of E (most covering first).
+            that is a copy of E, in tiers: the documents of the tightest such passage first.
         credits: document id -> agencies its byline or lead credits.
         agency_of: outlet -> the agency it is (``"was"`` -> ``"spa"``), when it is one.
         credited: ``(child doc, parent doc) -> bool``: whether the child credits the parent's source.
         text_similarity: ``(node, node) -> similarity`` from the texts, for members with no verified pair.
+        variants: a document id or a passage -> its :func:`syndetect.provenance.lineage.variant_features`,
+            for the lineage rule (shared edits) when the passages cannot tell the parent: the member's
+            passage is compared with the candidates' whole documents.
     """
 
     shared: SharedSpans | None = None
-    enclosing: dict[int, list[str]] | None = None
+    enclosing: dict[int, list[list[str]]] | None = None
     credits: dict[str, frozenset[str]] | None = None
     agency_of: Callable[[str], str | None] | None = None
     credited: Callable[[str, str], bool | None] | None = None
     text_similarity: Similarity | None = None
     config: ProvenanceConfig | None = None
+    variants: Callable[[str | Passage], frozenset] | None = None
 
 
 def infer_tree(
@@ -446,24 +451,36 @@ def _choose_parent(
     def sim(y: int) -> float | None:
         return sims.get((min(x, y), max(x, y)))
 
-    def best(pool: list[int]) -> tuple[int, float | None]:
+    def best(pool: list[int]) -> tuple[int, float | None, bool]:
+        """The most similar of ``pool``; among those about as similar, the one whose document shares
+        the member's edits (the lineage rule), when the documents tell. The flag says it decided."""
         paired = [(s, -k, y) for k, y in enumerate(pool) if (s := sim(y)) is not None]
-        if paired:
-            s, _, y = max(paired)
-            return y, s
-        if ctx.text_similarity is None:
-            return pool[0], None
-        near = pool[-pcfg.max_candidates :]
-        scored = [(ctx.text_similarity(x, y), -k, y) for k, y in enumerate(near)]
-        s, _, y = max(scored)
-        return y, s
+        if not paired:
+            if ctx.text_similarity is None:
+                return pool[0], None, False
+            near = pool[-pcfg.max_candidates :]
+            paired = [(ctx.text_similarity(x, y), -k, y) for k, y in enumerate(near)]
+        paired.sort(reverse=True)
+        s, _, y = paired[0]
+        if ctx.variants is not None and len(paired) > 1:
+            contest = [(sy, yy) for sy, _, yy in paired[:LINEAGE_MAX] if sy >= s - LINEAGE_MARGIN]
+            docs_in = list(dict.fromkeys(nodes[yy].doc for _, yy in contest))
+            if len(docs_in) > 1:
+                won = lineage_parent(ctx.variants(nodes[x]), [ctx.variants(d) for d in docs_in])
+                if won is None:  # the documents cannot tell either: the earliest of the near-equals
+                    first = min((yy for _, yy in contest), key=pool.index)
+                    return first, next(sy for sy, yy in contest if yy == first), first != y
+                if docs_in[won] != nodes[y].doc:
+                    sy, yy = next((sy, yy) for sy, yy in contest if nodes[yy].doc == docs_in[won])
+                    return yy, sy, True
+        return y, s, False
 
     doc_x = nodes[x].doc
     # 1. enclosing copy: the passage sits inside a copy of document E; E's member is the parent.
-    for e_doc in (ctx.enclosing or {}).get(x, []):
-        pool = [y for y in candidates if nodes[y].doc == e_doc]
+    for tier in (ctx.enclosing or {}).get(x, []):  # tightest enclosing copies first
+        pool = [y for y in candidates if nodes[y].doc in tier]
         if pool:
-            y, s = best(pool)
+            y, s, _ = best(pool)
             return y, s, "enclosing-copy"
     # 2. credited source: the document credits an agency whose article is an earlier member.
     if ctx.credits and ctx.agency_of:
@@ -475,15 +492,17 @@ def _choose_parent(
             if (a := ctx.agency_of(docs[nodes[y].doc].outlet)) is not None and a in agencies and a != own
         ]
         if pool:
-            y, s = best(pool)
+            y, s, _ = best(pool)
             return y, s, "credited-source"
-    # 3. the most similar earlier member.
-    y, s = best(candidates)
+    # 3. the most similar earlier member; among equals, the one whose edits the member shares.
+    y, s, by_lineage = best(candidates)
     if docs[doc_x].time is None:
         return y, s, "undated"
     d = _node_direction(y, x, nodes, docs, ctx, pcfg)
+    if d.source == "b":
+        return y, s, "credited-order"  # the parent is later by the clock, first by another member's credit
+    if by_lineage:
+        return y, s, "shared-edits"
     if d.source == "a":
         return y, s, d.rule  # earlier, earlier-crawl, tie:shorter-is-copy, tie:contains-more
-    if d.source is None:
-        return y, s, "tie:undecided"
-    return y, s, "credited-order"  # the parent is later by the clock, first by another member's credit
+    return y, s, "tie:undecided"
