@@ -150,8 +150,8 @@ def find_pairs(docs: Iterable[Document], cfg: Config, progress: Progress | None 
         if cfg.semantic.enabled:
             from syndetect.detect.semantic import find_paraphrases
 
-            found, semantic = find_paraphrases(corpus, pairs, matches, progress)
-            matches = matches + found
+            found, withdrawn, semantic = find_paraphrases(corpus, pairs, matches, progress)
+            matches = [m for k, m in enumerate(matches) if k not in withdrawn] + found
         # ----------------------------------------------------------------------------------------------
     finally:
         if gc_was:
