@@ -338,9 +338,9 @@ TRANSLATIONS = [
         "assad_military_politics_translations_rt_addiyar",
         ("rt-1", "الجميع يفهم أن أي تحركات عسكرية لا بد وأن تتبعها خطوات سياسية"),
         ("addiyar-1", "يفهم الجميع أن أي عمل عسكري يفترض خطوات سياسية لاحقة"),
-        False,
-        "Assad: military action must be followed by political steps. RT's sentence goes on with the "
-        "'rebuild Syria' clause, which the lexical channel pairs; the channel misses this one.",
+        True,
+        "Assad: military action must be followed by political steps, translated twice. Found since unit "
+        "pairs are left to a lexical match only when it touches both units.",
     ),
     (
         "first_visit_abroad_afp_bbc",

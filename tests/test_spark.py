@@ -242,4 +242,4 @@ def test_cli_refuses_other_formats_before_starting_spark(tmp_path):
     assert "the spark backend reads JSON Lines" in res.output and "syndetect extract" in res.output
     assert not (tmp_path / "p.jsonl").exists()
     res = CliRunner().invoke(app, ["pairs", "--backend", "nope", str(DEMO), "-o", str(tmp_path / "p.jsonl")])
-    assert res.exit_code == 2 and "choose local or spark" in res.output
+    assert res.exit_code == 2 and "choose local, stream or spark" in res.output
