@@ -50,6 +50,7 @@ def _worker_init(parent: int) -> None:
     no orphan goes on computing or prints a ``BrokenPipeError`` traceback into the terminal.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool's terminate(): end now, whatever the parent set
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # a broken result pipe ends the worker silently
     if sys.platform.startswith("linux"):
         try:

@@ -23,7 +23,7 @@ from syndetect.dedup import DedupResult, dedup_documents, dedup_passages
 from syndetect.detect.corpus import PairsResult, find_pairs
 from syndetect.io.readers import ReadStats, document_from_record, read_documents
 from syndetect.io.serialize import cluster_json, match_json
-from syndetect.io.writers import write_jsonl, write_run_metadata
+from syndetect.io.writers import Outputs, run_outputs
 from syndetect.provenance.groups import Groups, group_matches
 from syndetect.provenance.origin import mark_crawl_batches, with_sources
 from syndetect.records import Cluster, Document, Match
@@ -122,6 +122,57 @@ def run(
     corpus_docs = documents(docs, stats, cfg, progress)
     read_seconds = time.perf_counter() - t0
     return Run(find_pairs(corpus_docs, cfg, progress), cfg, stats, progress, read_seconds, started=t0)
+
+
+# The files of the demo folder (then the report's three and ``run.stats.json``).
+DEMO_FILES = ("pairs.jsonl", "clusters.jsonl", "kept.jsonl", "removed.jsonl", "report.html")
+
+
+def outputs_for(
+    command: str,
+    out: str | os.PathLike[str],
+    *,
+    pairs: str | os.PathLike[str] | None = None,
+    removed: str | os.PathLike[str] | None = None,
+    inputs: Iterable[str] = (),
+) -> Outputs:
+    """Every file a command writes, checked now (before any work) as one transaction.
+
+    ``command`` is ``pairs``, ``clusters`` (``pairs`` also written when given), ``dedup`` (``removed``),
+    ``report`` (its picture and matrix CSV beside it), ``extract`` or ``demo`` (``out`` is a folder).
+    Each main output gets its ``.stats.json``. Raises ``OutputError`` for one that cannot be written, or
+    that is one of ``inputs``.
+
+    >>> import tempfile, os
+    >>> folder = tempfile.mkdtemp()
+    >>> [os.path.basename(p) for p in outputs_for("clusters", f"{folder}/c.jsonl", pairs=f"{folder}/p.jsonl").paths]
+    ['p.jsonl', 'p.jsonl.stats.json', 'c.jsonl', 'c.jsonl.stats.json']
+    """
+    inputs = list(inputs)
+    if command == "report":
+        from syndetect.report.data import output_paths
+
+        path, png, csv = output_paths(out)
+        return run_outputs([path], inputs, plain=[png, csv])
+    if command == "demo":
+        from syndetect.report.data import output_paths
+
+        folder = Path(out)
+        _, png, csv = output_paths(folder / "report.html")
+        files = [*(folder / n for n in DEMO_FILES), png, csv, folder / "run.stats.json"]
+        return run_outputs([], inputs, plain=files)
+    extra = {"clusters": pairs, "dedup": removed}.get(command)
+    return run_outputs([extra, out], inputs)
+
+
+@contextmanager
+def _transaction(outputs: Outputs | None, command: str, out: Any, **extra: Any) -> Iterator[Outputs]:
+    """The caller's transaction (the caller commits it), or one of this write's own, committed here."""
+    if outputs is not None:
+        yield outputs
+        return
+    with outputs_for(command, out, **extra) as outs:
+        yield outs
 
 
 class Run:
@@ -282,24 +333,35 @@ class Run:
         return (cluster_json(c, self.by_id) for c in self.clusters)
 
     # ----------------------------------------------------------------------------------- writers
+    #
+    # Each writer writes its files in one transaction (syndetect.io.writers.Outputs): all of them
+    # appear, or none is replaced. ``outputs`` is a transaction opened by the caller with
+    # :func:`outputs_for` before the work (the CLI does, so that a bad path fails in a second);
+    # then the caller commits it. Without it, the writer checks, writes and commits on its own.
 
-    def write_pairs(self, out: str | os.PathLike[str]) -> dict[str, Any]:
+    def write_pairs(self, out: str | os.PathLike[str], *, outputs: Outputs | None = None) -> dict[str, Any]:
         """``pairs.jsonl`` and its ``.stats.json``; returns the statistics."""
         pairs = self.pairs
-        with self._stage("write", len(pairs)):
-            write_jsonl(out, self._ticking(self.pair_records(), len(pairs)))
-        return self._write_stats([out], self.stats())
+        with _transaction(outputs, "pairs", out) as outs:
+            with self._stage("write", len(pairs)):
+                outs.write_jsonl(out, self._ticking(self.pair_records(), len(pairs)))
+            return self._write_stats(outs, [out], self.stats())
 
     def write_clusters(
-        self, out: str | os.PathLike[str], pairs: str | os.PathLike[str] | None = None
+        self,
+        out: str | os.PathLike[str],
+        pairs: str | os.PathLike[str] | None = None,
+        *,
+        outputs: Outputs | None = None,
     ) -> dict:
         """``clusters.jsonl`` (and ``pairs.jsonl`` when asked) with their statistics."""
         clusters = self.clusters
-        with self._stage("write", len(clusters)):
-            if pairs:
-                write_jsonl(pairs, self.pair_records())
-            write_jsonl(out, self._ticking(self.cluster_records(), len(clusters)))
-        return self._write_stats([pairs, out], self.stats(groups=True))
+        with _transaction(outputs, "clusters", out, pairs=pairs) as outs:
+            with self._stage("write", len(clusters)):
+                if pairs:
+                    outs.write_jsonl(pairs, self.pair_records())
+                outs.write_jsonl(out, self._ticking(self.cluster_records(), len(clusters)))
+            return self._write_stats(outs, [pairs, out], self.stats(groups=True))
 
     def write_dedup(
         self,
@@ -307,59 +369,65 @@ class Run:
         removed: str | os.PathLike[str] | None = None,
         level: str | None = None,
         keep: str | None = None,
+        *,
+        outputs: Outputs | None = None,
     ) -> dict[str, Any]:
         """``kept.jsonl`` (and ``removed.jsonl``) with their statistics."""
         level = level or self.config.dedup.level
         dd = self.dedup(level, keep)
-        with self._stage("write", len(dd.kept)):
-            if removed:
-                write_jsonl(removed, dd.removed)
-            write_jsonl(out, self._ticking(dd.kept_records(), len(dd.kept)))
-        stats = self.stats(groups=level == "passage")
-        stats.update({"kept": len(dd.kept), "removed": len(dd.removed), "level": level, "dedup": dd.stats})
-        return self._write_stats([removed, out], stats)
+        with _transaction(outputs, "dedup", out, removed=removed) as outs:
+            with self._stage("write", len(dd.kept)):
+                if removed:
+                    outs.write_jsonl(removed, dd.removed)
+                outs.write_jsonl(out, self._ticking(dd.kept_records(), len(dd.kept)))
+            stats = self.stats(groups=level == "passage")
+            stats.update({"kept": len(dd.kept), "removed": len(dd.removed), "level": level, "dedup": dd.stats})
+            return self._write_stats(outs, [removed, out], stats)
 
-    def write_report(self, out: str | os.PathLike[str]) -> dict[str, Any]:
+    def write_report(self, out: str | os.PathLike[str], *, outputs: Outputs | None = None) -> dict[str, Any]:
         """The overlap report (``.html``, ``.md`` or ``.json``) with its heatmap and matrix CSV."""
         from syndetect.report.data import report_format, write_report_files
 
         report_format(out)
         _ = self.clusters  # the group stage first: timed as itself, not as part of writing
-        with self._stage("write", 2):
-            data = self.report_data()
-            if self.progress:
-                self.progress("write", 1, 2)
-            files = write_report_files(out, data, self._meta())
-        stats = self.stats(groups=True)
-        stats["report_files"] = [str(f) for f in files]
-        return self._write_stats([out], stats)
+        with _transaction(outputs, "report", out) as outs:
+            with self._stage("write", 2):
+                data = self.report_data()
+                if self.progress:
+                    self.progress("write", 1, 2)
+                files = write_report_files(out, data, self._meta(), outputs=outs)
+            stats = self.stats(groups=True)
+            stats["report_files"] = [str(f) for f in files]
+            return self._write_stats(outs, [out], stats)
 
-    def write_demo(self, out: str | os.PathLike[str]) -> tuple[dict[str, Any], list[Path]]:
+    def write_demo(
+        self, out: str | os.PathLike[str], *, outputs: Outputs | None = None
+    ) -> tuple[dict[str, Any], list[Path]]:
         """Every output into one folder: pairs, clusters, passage dedup, the report, the run's stats."""
         from syndetect.report.data import write_report_files
 
         folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
         dd = self.dedup("passage")
-        files = [folder / n for n in ("pairs.jsonl", "clusters.jsonl", "kept.jsonl", "removed.jsonl")]
-        with self._stage("write", len(files)):
-            data = self.report_data()
-            write_jsonl(files[0], self.pair_records())
-            write_jsonl(files[1], self.cluster_records())
-            write_jsonl(files[2], dd.kept_records())
-            write_jsonl(files[3], dd.removed)
-            files += write_report_files(folder / "report.html", data, self._meta())
-        stats = self.stats(groups=True)
-        stats.update({"kept": len(dd.kept), "removed_passages": len(dd.removed)})
-        self._write_stats([folder / "run"], stats)
+        files = [folder / n for n in DEMO_FILES[:4]]
+        with _transaction(outputs, "demo", out) as outs:
+            with self._stage("write", len(files)):
+                data = self.report_data()
+                outs.write_jsonl(files[0], self.pair_records())
+                outs.write_jsonl(files[1], self.cluster_records())
+                outs.write_jsonl(files[2], dd.kept_records())
+                outs.write_jsonl(files[3], dd.removed)
+                files += write_report_files(folder / "report.html", data, self._meta(), outputs=outs)
+            stats = self.stats(groups=True)
+            stats.update({"kept": len(dd.kept), "removed_passages": len(dd.removed)})
+            self._write_stats(outs, [folder / "run"], stats)
         files.append(folder / "run.stats.json")
         return stats, files
 
-    def _write_stats(self, outputs: list, stats: dict[str, Any]) -> dict[str, Any]:
+    def _write_stats(self, outs: Outputs, outputs: list, stats: dict[str, Any]) -> dict[str, Any]:
         """``<output>.stats.json`` beside each output (none for stdout); returns the statistics."""
         for path in outputs:
             if path:
-                write_run_metadata(path, self.config, stats)
+                outs.write_run_metadata(path, self.config, stats)
         return stats
 
     def _meta(self) -> dict[str, Any]:

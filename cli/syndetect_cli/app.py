@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 
 import typer
@@ -51,11 +53,51 @@ def _register() -> None:
     from syndetect_cli import commands  # noqa: F401
 
 
-def main() -> None:
-    """Entry point: exit 2 for bad usage or bad input, 1 for anything else."""
-    _register()
+class Interrupted(BaseException):
+    """Ctrl-C or SIGTERM: unwinds the run (every output's temporary file removed, nothing replaced).
+
+    A ``BaseException`` that is not ``KeyboardInterrupt``: click would turn that into "Aborted!" and
+    exit status 1, and ``except Exception`` clauses let it pass.
+    """
+
+
+_SIGNALLED: list[int] = []  # the signal that interrupted the run, once one has
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    if _SIGNALLED:  # a second Ctrl-C while the run unwinds: the clean-up is under way, let it finish
+        return
+    _SIGNALLED.append(signum)
+    raise Interrupted(signum)
+
+
+def _interrupted_exit() -> None:
+    """Exit status 128 + the signal (130 for Ctrl-C, 143 for SIGTERM), one word, no traceback."""
     try:
+        print("interrupted", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+    os._exit(128 + _SIGNALLED[0])  # nothing left to unwind: the outputs were aborted on the way here
+
+
+def main() -> None:
+    """Entry point: exit 2 for bad usage or bad input, 130 on Ctrl-C, 1 for anything else.
+
+    An interrupt lands wherever the run is, including inside a compiled (numba) function, where it
+    surfaces as a ``SystemError`` chained to it: any exception once a signal came means "interrupted".
+    """
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    try:
+        _register()
         app()
     except UsageError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
+    except BaseException:
+        if _SIGNALLED:
+            _interrupted_exit()
+        raise
+    finally:
+        if _SIGNALLED:
+            _interrupted_exit()

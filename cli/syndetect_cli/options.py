@@ -120,12 +120,13 @@ def fail(message: str):
 
 @contextmanager
 def errors():
-    """Turn the library's input and configuration errors into one-line messages and exit status 2."""
+    """Turn the library's input, output and configuration errors into one-line messages, exit status 2."""
     from syndetect.io.errors import InputError
+    from syndetect.io.writers import OutputError
 
     try:
         yield
-    except (InputError, ConfigError) as err:
+    except (InputError, OutputError, ConfigError) as err:
         from syndetect_cli.progress import stop_bars
 
         stop_bars()

@@ -503,26 +503,30 @@ class SparkRun(Run):
             self.spark, list(records), str(path), output_format(str(path)), partitions, partition_by
         )
 
-    def write_pairs(self, out, partitions: int | None = None, partition_by=None) -> dict[str, Any]:
+    def write_pairs(self, out, partitions: int | None = None, partition_by=None, *, outputs=None) -> dict[str, Any]:
         """``pairs.jsonl`` (see the class)."""
         if not self._by_spark(partitions, partition_by, out):
-            return super().write_pairs(out)
+            return super().write_pairs(out, outputs=outputs)
         self._save(out, self.pair_records(), partitions, partition_by)
         return self.stats()
 
-    def write_clusters(self, out, pairs=None, partitions: int | None = None, partition_by=None) -> dict:
+    def write_clusters(
+        self, out, pairs=None, partitions: int | None = None, partition_by=None, *, outputs=None
+    ) -> dict:
         """``clusters.jsonl`` and the pairs when asked (see the class)."""
         if not self._by_spark(partitions, partition_by, out, pairs):
-            return super().write_clusters(out, pairs)
+            return super().write_clusters(out, pairs, outputs=outputs)
         if pairs:
             self._save(pairs, self.pair_records(), partitions)
         self._save(out, self.cluster_records(), partitions, partition_by)
         return self.stats(groups=True)
 
-    def write_dedup(self, out, removed=None, level=None, keep=None, partitions=None, partition_by=None):
+    def write_dedup(
+        self, out, removed=None, level=None, keep=None, partitions=None, partition_by=None, *, outputs=None
+    ):
         """``kept.jsonl`` and ``removed.jsonl`` (see the class)."""
         if not self._by_spark(partitions, partition_by, out, removed):
-            return super().write_dedup(out, removed, level, keep)
+            return super().write_dedup(out, removed, level, keep, outputs=outputs)
         level = level or self.config.dedup.level
         dd = self.dedup(level, keep)
         if removed:

@@ -169,11 +169,11 @@ class Outputs:
             for p in paths:
                 if p is None:
                     continue
-                given = os.fspath(p)
+                given = _key(p)
                 if given in self._outs:
                     raise OutputError(given, "given twice as an output")
                 out = self._check(given, inputs_stat)
-                if out.kind != "stdout" and out.target in targets:
+                if out.kind == "file" and out.target in targets:
                     raise OutputError(given, f"the same file as the output {targets[out.target]}")
                 targets[out.target] = given
                 self._outs[given] = out
@@ -188,18 +188,18 @@ class Outputs:
             return _Out(given, "-", "stdout")
         if not given:
             raise OutputError(given, "empty output path")
-        target = os.path.realpath(given)  # a symlink is written through: its target is replaced
-        st = _stat(target)
+        st = _stat(given)  # through symlinks: /dev/stdout -> /proc/self/fd/1 -> a pipe or a terminal
         if st is not None:
             for ist in inputs_stat:
                 if ist is not None and (ist.st_dev, ist.st_ino) == (st.st_dev, st.st_ino):
                     raise OutputError(given, "is also an input (refusing to overwrite the corpus)")
             if stat.S_ISDIR(st.st_mode):
                 raise OutputError(given, "is a directory (give a file name)")
-            if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode) or stat.S_ISBLK(st.st_mode):
-                if not os.access(target, os.W_OK):
+            if not stat.S_ISREG(st.st_mode):  # a device, a FIFO, a socket: written to directly
+                if not os.access(given, os.W_OK):
                     raise OutputError(given, "cannot write (permission denied)")
-                return _Out(given, target, "stream")
+                return _Out(given, given, "stream")
+        target = os.path.realpath(given)  # a symlink is written through: its target is replaced
         name = os.path.basename(target)
         if len(os.fsencode(name)) > NAME_MAX:
             raise OutputError(
@@ -230,7 +230,7 @@ class Outputs:
         """
         if mode not in ("w", "wb"):
             raise ValueError(f"Outputs.open: mode={mode!r}; use 'w' or 'wb'")
-        key = os.fspath(path)
+        key = _key(path)
         out = self._outs.get(key)
         if out is None:
             raise KeyError(f"{key}: not one of this run's outputs (declare every output up front)")
@@ -275,7 +275,7 @@ class Outputs:
             self.write_json(target, run_metadata(cfg, stats))
 
     def __contains__(self, path: object) -> bool:
-        return isinstance(path, str | os.PathLike) and os.fspath(path) in self._outs
+        return isinstance(path, str | os.PathLike) and _key(path) in self._outs
 
     @property
     def paths(self) -> list[str]:
@@ -363,6 +363,12 @@ class _Unclosed:
 
     def fileno(self) -> int:
         return self._fh.fileno()
+
+
+def _key(path: str | os.PathLike[str]) -> str:
+    """An output's name as given, spelled one way (``./a.jsonl`` and ``a.jsonl`` are one output)."""
+    given = os.fspath(path)
+    return given if given in ("-", "") else os.path.normpath(given)
 
 
 def _stat(path: str) -> os.stat_result | None:
@@ -488,16 +494,20 @@ def stats_path(out_path: str | os.PathLike[str]) -> str | None:
     out = os.fspath(out_path)
     if out == "-":
         return None
-    st = _stat(os.path.realpath(out))
-    if st is not None and (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+    st = _stat(out)
+    if st is not None and not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
         return None
     return out + STATS_SUFFIX
 
 
 def run_outputs(
-    paths: Iterable[str | os.PathLike[str] | None], inputs: Sequence[str] = (), stats: bool = True
+    paths: Iterable[str | os.PathLike[str] | None],
+    inputs: Sequence[str] = (),
+    stats: bool = True,
+    plain: Iterable[str | os.PathLike[str]] = (),
 ) -> Outputs:
-    """The :class:`Outputs` of a run: ``paths`` and, with ``stats``, each one's ``X.stats.json``.
+    """The :class:`Outputs` of a run: ``paths`` and, with ``stats``, each one's ``X.stats.json``, then
+    the ``plain`` outputs (files that have no statistics of their own, such as a report's picture).
 
     Example:
         >>> import os, tempfile
@@ -513,6 +523,7 @@ def run_outputs(
         companion = stats_path(p) if stats else None
         if companion is not None:
             listed.append(companion)
+    listed.extend(os.fspath(p) for p in plain)
     return Outputs(listed, inputs)
 
 

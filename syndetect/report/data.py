@@ -546,18 +546,20 @@ def report_format(out: str | Path) -> str:
 
 
 def write_report_files(
-    out: str | Path, data: dict[str, Any], meta: dict[str, Any] | None = None
+    out: str | Path, data: dict[str, Any], meta: dict[str, Any] | None = None, *, outputs: Any = None
 ) -> list[Path]:
-    """Write the report in the format its extension names, with the heatmap PNG and matrix CSV beside it."""
-    from syndetect.io.writers import atomic_open
+    """Write the report in the format its extension names, with the heatmap PNG and matrix CSV beside it.
+
+    The three files are one transaction (``syndetect.io.writers.Outputs``): all of them appear or none
+    is replaced. ``outputs``: the caller's transaction, with the three paths declared (it commits).
+    """
+    from contextlib import nullcontext
+
+    from syndetect.io.writers import Outputs
 
     fmt = report_format(out)
     path, png_path, csv_path = output_paths(out)
     png = heatmap_png(data)
-    with atomic_open(png_path, "wb") as fh:
-        fh.write(png)
-    with atomic_open(csv_path) as fh:
-        fh.write(matrix_csv(data))
     if fmt == "html":
         from syndetect.report.html import render_html
 
@@ -566,6 +568,8 @@ def write_report_files(
         text = render_markdown(data, png_path.name)
     else:
         text = render_json(data)
-    with atomic_open(path) as fh:
-        fh.write(text)
+    with nullcontext(outputs) if outputs is not None else Outputs([path, png_path, csv_path]) as outs:
+        outs.open(png_path, "wb").write(png)
+        outs.open(csv_path).write(matrix_csv(data))
+        outs.open(path).write(text)
     return [path, png_path, csv_path]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -45,6 +46,18 @@ def read(opts: Options, inputs: list[str], skip_invalid: bool, cfg=None):
     with errors():
         docs = list(reading(read_documents(inputs, cfg.read, stats), stats, progress))
     return cfg, docs, stats, progress
+
+
+def plan(command: str, output: str, inputs: list[str], backend: str = "local", **extra: str | None):
+    """Every output of the command, checked before any work (a bad one: one line, exit 2), as the
+    transaction its files are written in; ``None`` for Spark writing to a cluster's storage."""
+    from syndetect.pipeline import outputs_for
+
+    paths = [output, *extra.values()]
+    if backend == "spark" and any(p and ("://" in p or p.lower().rstrip("/").endswith(".parquet")) for p in paths):
+        return nullcontext()  # Spark checks and writes its own storage
+    with errors():
+        return outputs_for(command, output, inputs=inputs, **extra)
 
 
 def detect(opts: Options, inputs: list[str], skip_invalid: bool, cfg=None, backend: str = "local"):
@@ -116,9 +129,10 @@ def pairs_command(
 
     Example: syndetect pairs data/demo.jsonl -o pairs.jsonl
     """
-    run = detect(opts, inputs, skip_invalid, backend=backend)
-    with errors():
-        summary = run.write_pairs(output)
+    cfg = opts.config(skip_invalid)
+    with errors(), plan("pairs", output, inputs, backend) as outs:
+        run = detect(opts, inputs, skip_invalid, cfg, backend)
+        summary = run.write_pairs(output, outputs=outs)
     opts.say(f"{summary['verified_pairs']} verified pairs among {summary['documents']} documents -> {output}")
 
 
@@ -136,9 +150,10 @@ def clusters_command(
 
     Example: syndetect clusters data/demo.jsonl -o clusters.jsonl
     """
-    run = detect(opts, inputs, skip_invalid, backend=backend)
-    with errors():
-        summary = run.write_clusters(output, pairs)
+    cfg = opts.config(skip_invalid)
+    with errors(), plan("clusters", output, inputs, backend, pairs=pairs) as outs:
+        run = detect(opts, inputs, skip_invalid, cfg, backend)
+        summary = run.write_clusters(output, pairs, outputs=outs)
     opts.say(f"{summary['clusters']} clusters from {summary['verified_pairs']} verified pairs -> {output}")
 
 
@@ -172,9 +187,9 @@ def dedup_command(
         cfg = with_overrides(cfg, {"dedup": overrides})
     except ConfigError as err:
         fail(str(err))
-    run = detect(opts, inputs, skip_invalid, cfg, backend)
-    with errors():
-        summary = run.write_dedup(output, removed)
+    with errors(), plan("dedup", output, inputs, backend, removed=removed) as outs:
+        run = detect(opts, inputs, skip_invalid, cfg, backend)
+        summary = run.write_dedup(output, removed, outputs=outs)
     opts.say(
         f"kept {summary['kept']} documents, removed {summary['removed']} "
         f"{'passages' if cfg.dedup.level == 'passage' else 'documents'} -> {output}"
@@ -205,7 +220,8 @@ def demo_command(
     corpus = demo_corpus()
     if not corpus.exists():
         fail(f"{corpus}: the demo corpus is missing (run from a checkout of syndetect)")
-    run = detect(opts, [str(corpus)], False)
-    with errors():
-        stats, files = run.write_demo(out)
+    cfg = opts.config()
+    with errors(), plan("demo", out, [str(corpus)]) as outs:
+        run = detect(opts, [str(corpus)], False, cfg)
+        stats, files = run.write_demo(out, outputs=outs)
     print_demo(run, stats, files)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any
 
@@ -42,19 +41,18 @@ def extract_command(
     Example: syndetect extract news.jsonl.gz articles/ crawl.warc.gz -o docs.jsonl
     """
     from syndetect.io.readers import ReadStats, read_documents
-    from syndetect.io.writers import write_jsonl, write_run_metadata
+    from syndetect.io.writers import stats_path
+    from syndetect_cli.commands.core import plan
 
     cfg = opts.config(skip_invalid)
-    if output != "-" and os.path.isdir(output):
-        raise typer.BadParameter(f"{output} is a directory; give a file name", param_hint="'--output' / '-o'")
-
     stats = ReadStats()
-    with errors():
+    with errors(), plan("extract", output, inputs) as outs:
         docs = read_documents(inputs, cfg.read, stats)
-        count = write_jsonl(output, (doc.to_json() for doc in _progress(docs, opts.quiet)))
+        count = outs.write_jsonl(output, (doc.to_json() for doc in _progress(docs, opts.quiet)))
         run_stats = {"command": "extract", "inputs": list(inputs), "output": output, "written": count}
         run_stats.update(stats.to_json())
-        meta = write_run_metadata(output, cfg, run_stats)
+        outs.write_run_metadata(output, cfg, run_stats)
+        meta = stats_path(output)
 
     _summary(opts, stats, count, output, meta)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from syndetect_cli.app import app
-from syndetect_cli.commands.core import Inputs, SkipInvalid, detect
+from syndetect_cli.commands.core import Inputs, SkipInvalid, detect, plan
 from syndetect_cli.options import Options, UsageError, command, errors
 
 
@@ -34,9 +34,10 @@ def report_command(
         report_format(output)
     except ValueError as err:
         raise UsageError(str(err)) from err
-    run = detect(opts, inputs, skip_invalid)
-    with errors():
-        summary = run.write_report(output)
+    cfg = opts.config(skip_invalid)
+    with errors(), plan("report", output, inputs) as outs:
+        run = detect(opts, inputs, skip_invalid, cfg)
+        summary = run.write_report(output, outputs=outs)
     opts.say(
         f"{summary['clusters']} groups, {summary['edges']} copy edges among {summary['documents']} documents -> "
         + ", ".join(summary["report_files"])
