@@ -273,8 +273,8 @@ def build_clusters(
                 key = (min(local[u], local[v]), max(local[u], local[v]))
                 local_sims[key] = max(s, local_sims.get(key, 0.0))
         local_enclosing: dict[int, list[list[str]]] = defaultdict(list)
-        for g in comp:
-            if g in enclosing and g in local:
+        for g in comp:  # a node merged into a longer member is no longer inside the copy: the member is
+            if g in enclosing and g in local and nodes[local[g]] == graph.nodes[g]:
                 local_enclosing[local[g]].extend(enclosing[g])
         local_text_sim = _TextSim(nodes, docs)
         ctx = TreeContext(
