@@ -23,7 +23,7 @@ test: $(STAMP)
 	@bash scripts/ensure-java.sh
 	$(VENV)/bin/ruff check syndetect cli tests benchmarks
 	@test -d $(SHARED_DATA)/exara || echo "!!! QUALITY GATE DID NOT RUN: $(SHARED_DATA)/exara is missing (tests/test_quality_gate.py skipped) !!!"
-	$(VENV)/bin/python -m pytest syndetect tests
+	bash scripts/ensure-redis.sh run $(VENV)/bin/python -m pytest syndetect tests
 	@test -d $(SHARED_DATA)/exara || echo "!!! QUALITY GATE DID NOT RUN: $(SHARED_DATA)/exara is missing !!!"
 
 lint: $(STAMP)

@@ -52,8 +52,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = ROOT.parent / "shared" / "data" / "saudinewsnet"
-if not DATA.exists():  # /work/main/benchmarks -> /work/shared
-    DATA = Path("/work/shared/data/saudinewsnet")
 ARTICLES = DATA / "articles.jsonl.gz"
 PARAGRAPHS = DATA / "cross_outlet_exact_paragraphs.jsonl"
 

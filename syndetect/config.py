@@ -127,7 +127,10 @@ class DedupConfig:
 
     level: str = "document"
     keep: str = "earliest"  # or "longest"
-    threshold: float = 0.8  # containment of the removed document's tokens in the survivor
+    threshold: float = 0.8  # share of the removed document's word n-grams found in its survivor
+    ngram: int = 5  # n of those word n-grams (normalized words, exact sets)
+    max_number_changes: int = 0  # aligned places where the two give different numbers (a template)
+    name_changes_per_100: float = 2.0  # aligned places with other names allowed per 100 words (min 1)
 
 
 @dataclass(frozen=True)
@@ -213,10 +216,22 @@ class SemanticConfig:
         candidates: which document pairs are compared: ``"topic"``, the lexical channels' candidate
             pairs; ``"window"``, those and every pair of documents published within ``window_hours``.
         window_hours: the date window.
-        min_cosine: two units (sentences, quotes) pair only when their embeddings' cosine reaches this...
-        min_centered: ... and their cosine after removing the topic the two documents share (the mean of
-            their units' embeddings) reaches this.
-        min_words: units (sentences, quoted stretches) shorter than this many words are not embedded.
+        min_cosine: the floor of two units' (sentences, clauses, quotes) embedding cosine; a pair below
+            ``strong_cosine`` is kept only next to a linking pair or a lexical match (below).
+        strong_cosine: a unit pair at this cosine and ``min_margin`` links two documents by itself.
+        min_margin: the margin a linking pair needs: its cosine over the mean cosine of each unit's
+            ``margin_k`` nearest other statements in other documents (ratio margin, as in bitext mining):
+            a sentence close to many others (the day's story, a stock phrase) needs a closer match.
+        weak_margin: the margin a pair between ``min_cosine`` and ``strong_cosine`` needs, accepted only
+            where it continues a linking pair or a lexical match on both sides (``merge_gap``).
+        margin_k: how many nearest statements (one per document, near-copies counted once) set a unit's
+            neighbourhood.
+        copy_cosine: units this close are copies of one statement: not counted twice in a neighbourhood.
+        max_documents: a unit with a neighbour at ``min_cosine`` in more documents than this is a stock
+            sentence (a dateline, a market summary template) and is never paired.
+        neighbours: nearest units looked up per unit (the candidates and the statistics above).
+        min_words: units (sentences, clauses, quoted stretches) shorter than this many words are not
+            embedded.
         merge_gap: paired units this many characters apart or less on both sides are one passage.
         batch: sentences embedded per call of the encoder.
     """
@@ -225,8 +240,14 @@ class SemanticConfig:
     candidates: str = "window"
     window_hours: float = 36.0
     min_cosine: float = 0.6
-    min_centered: float = 0.5
-    min_words: int = 6
+    strong_cosine: float = 0.7
+    min_margin: float = 1.1
+    weak_margin: float = 1.05
+    margin_k: int = 4
+    copy_cosine: float = 0.9
+    max_documents: int = 8
+    neighbours: int = 48
+    min_words: int = 8
     merge_gap: int = 40
     batch: int = 256
 
@@ -283,7 +304,8 @@ PROFILES: dict[str, dict[str, Any]] = {
     # Near-duplicate documents in a crawl: whole-document similarity, fewer, longer windows.
     "crawl-dedup": {
         "segment": {"window": 80, "stride": 40},
-        "lsh": {"threshold": 0.5},
+        # dedup removes only what is copied in order: the order-free channel finds rewrites it keeps
+        "lsh": {"threshold": 0.5, "channels": ["ordered"]},
         "verify": {"min_tokens": 20},
     },
     # Edited, shuffled and paraphrased copies of whole passages (plagiarism-style reuse): passages
@@ -367,12 +389,23 @@ def _validate(cfg: Config) -> Config:
     sem = cfg.semantic
     if sem.candidates not in ("topic", "window"):
         raise ConfigError(f"semantic.candidates={sem.candidates!r}: use 'topic' or 'window'")
-    for name in ("min_cosine", "min_centered"):
+    for name in ("min_cosine", "strong_cosine", "copy_cosine"):
         if not -1 <= getattr(sem, name) <= 1:
             raise ConfigError(f"semantic.{name}={getattr(sem, name)}: a cosine, between -1 and 1")
+    if sem.strong_cosine < sem.min_cosine or sem.min_margin < sem.weak_margin or sem.weak_margin <= 0:
+        raise ConfigError(
+            f"semantic: need min_cosine <= strong_cosine ({sem.min_cosine}, {sem.strong_cosine}) and "
+            f"0 < weak_margin <= min_margin ({sem.weak_margin}, {sem.min_margin})"
+        )
     if sem.window_hours < 0 or sem.min_words < 1 or sem.merge_gap < 0 or sem.batch < 1:
         raise ConfigError(
             "semantic: window_hours and merge_gap must be at least 0, min_words and batch at least 1"
+        )
+    if not 0 < cfg.dedup.threshold <= 1 or cfg.dedup.ngram < 1:
+        raise ConfigError("dedup.threshold must be in (0, 1] and dedup.ngram at least 1")
+    if sem.margin_k < 1 or sem.max_documents < 1 or sem.neighbours < sem.margin_k:
+        raise ConfigError(
+            "semantic: margin_k and max_documents must be at least 1, neighbours at least margin_k"
         )
     if cfg.dedup.level not in ("document", "passage"):
         raise ConfigError(f"dedup.level={cfg.dedup.level!r}: use 'document' or 'passage'")

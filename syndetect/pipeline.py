@@ -33,7 +33,10 @@ Source = Document | Mapping[str, Any] | str | os.PathLike[str]
 
 
 def documents(
-    items: Source | Iterable[Source], read_stats: ReadStats | None = None, cfg: Config | None = None
+    items: Source | Iterable[Source],
+    read_stats: ReadStats | None = None,
+    cfg: Config | None = None,
+    progress: Progress | None = None,
 ):
     """Documents from any mix of ``Document``s, dicts (input records: the ``date`` alias and date
     parsing honoured exactly as the readers do) and input paths (any format ``extract`` reads).
@@ -50,7 +53,7 @@ def documents(
 
     def flush() -> None:
         if paths:
-            out.extend(read_documents(list(paths), cfg.read, stats))
+            out.extend(reading(read_documents(list(paths), cfg.read, stats), stats, progress))
             paths.clear()
 
     for k, item in enumerate(items, 1):
@@ -66,6 +69,21 @@ def documents(
             raise TypeError(f"item {k}: expected a Document, a dict or a path, got {type(item).__name__}")
     flush()
     return out
+
+
+def reading(docs: Iterable[Document], stats: ReadStats, progress: Progress | None) -> Iterator[Document]:
+    """``docs`` as they are read, with the read stage's progress: documents so far, and the total
+    expected from the share of the input's bytes read (``ReadStats.bytes_done`` of ``bytes_total``)."""
+    n = 0
+    for doc in docs:
+        n += 1
+        if progress and n % 200 == 0:
+            done, total = stats.bytes_done, stats.bytes_total
+            expected = round(n * total / done) if done and total else 0
+            progress("read", n, max(expected, n + 1) if expected else 0)
+        yield doc
+    if progress:
+        progress("read", n, n)
 
 
 def configure(config: Config | str | os.PathLike[str] | None = None, profile: str | None = None, **overrides):
@@ -101,9 +119,9 @@ def run(
     cfg = configure(config, profile, **overrides)
     stats = read_stats if read_stats is not None else ReadStats()
     t0 = time.perf_counter()
-    corpus_docs = documents(docs, stats, cfg)
+    corpus_docs = documents(docs, stats, cfg, progress)
     read_seconds = time.perf_counter() - t0
-    return Run(find_pairs(corpus_docs, cfg, progress), cfg, stats, progress, read_seconds)
+    return Run(find_pairs(corpus_docs, cfg, progress), cfg, stats, progress, read_seconds, started=t0)
 
 
 class Run:
@@ -125,8 +143,15 @@ class Run:
         read_stats: ReadStats | None = None,
         progress: Progress | None = None,
         read_seconds: float | None = None,
+        started: float | None = None,
     ) -> None:
         self.detection = detection
+        # when the run began (``time.perf_counter()``), for the stats' ``total``: the wall time the
+        # stages' seconds add up to (else estimated from the seconds already spent)
+        if started is None:
+            spent = (read_seconds or 0.0) + sum(detection.stats.get("seconds", {}).values())
+            started = time.perf_counter() - spent
+        self.started = started
         self.config = config
         self.read_stats = read_stats
         self.progress = progress
@@ -179,8 +204,10 @@ class Run:
         if grams is None and self.detection.corpus.feats:
             grams = [f.grams for f in self.detection.corpus.feats]
         pairs = self.pairs
-        with self._stage("group", len(pairs)):
-            return group_matches(pairs, self.directed_docs, self.config, grams, directed=True)
+        with self._stage("group", 5):
+            return group_matches(
+                pairs, self.directed_docs, self.config, grams, directed=True, progress=self.progress
+            )
 
     @contextmanager
     def _stage(self, name: str, total: int) -> Iterator[None]:
@@ -193,6 +220,14 @@ class Run:
         if self.progress:
             self.progress(name, total, total)
 
+    def _ticking(self, items: Iterable[Any], total: int) -> Iterator[Any]:
+        """``items``, counted on the write stage's progress bar (about a hundred updates)."""
+        every = max(1, total // 100)
+        for k, item in enumerate(items, 1):
+            yield item
+            if self.progress and k % every == 0:
+                self.progress("write", k, total)
+
     @property
     def clusters(self) -> list[Cluster]:
         return self.groups.clusters
@@ -202,14 +237,29 @@ class Run:
         cfg = self.config.dedup
         level, keep = level or cfg.level, keep or cfg.keep
         if level == "passage":
-            return dedup_passages(self.docs, self.clusters)
-        return dedup_documents(self.docs, self.pairs, cfg.threshold, keep)
+            clusters = self.clusters
+            with self._stage("dedup", len(clusters)):
+                return dedup_passages(self.docs, clusters, cfg, self.config.normalize)
+        pairs = self.pairs
+        with self._stage("dedup", len(self.docs)):
+            return dedup_documents(self.docs, pairs, cfg, keep, self.config.normalize)
 
     def report_data(self) -> dict[str, Any]:
         """What the overlap report shows (matrix, lags, top passages, per-document views)."""
-        from syndetect.report.data import report_data
+        from syndetect.report.data import report_data, stock_filter
 
-        return report_data(self.by_id, self.clusters, self.stats(groups=True), self.config.report)
+        grams = self._grams
+        if grams is None and self.detection.corpus.feats:
+            grams = [f.grams for f in self.detection.corpus.feats]
+        specific = stock_filter(grams, self.config) if grams else None
+        return report_data(
+            self.by_id,
+            self.clusters,
+            self.stats(groups=True),
+            self.config.report,
+            specific=specific,
+            boilerplate=self.groups.boilerplate,
+        )
 
     def stats(self, groups: bool = False) -> dict[str, Any]:
         """The run's statistics: what was read, the detection's, and the cluster stage's when asked."""
@@ -218,6 +268,7 @@ class Run:
         if groups:
             out.update(self.groups.stats())
         out["seconds"] = {**out.get("seconds", {}), **self.seconds}
+        out["seconds"]["total"] = round(time.perf_counter() - self.started, 3)
         return out
 
     # ---------------------------------------------------------------------------------- records
@@ -236,7 +287,7 @@ class Run:
         """``pairs.jsonl`` and its ``.stats.json``; returns the statistics."""
         pairs = self.pairs
         with self._stage("write", len(pairs)):
-            write_jsonl(out, self.pair_records())
+            write_jsonl(out, self._ticking(self.pair_records(), len(pairs)))
         return self._write_stats([out], self.stats())
 
     def write_clusters(
@@ -247,7 +298,7 @@ class Run:
         with self._stage("write", len(clusters)):
             if pairs:
                 write_jsonl(pairs, self.pair_records())
-            write_jsonl(out, self.cluster_records())
+            write_jsonl(out, self._ticking(self.cluster_records(), len(clusters)))
         return self._write_stats([pairs, out], self.stats(groups=True))
 
     def write_dedup(
@@ -263,9 +314,9 @@ class Run:
         with self._stage("write", len(dd.kept)):
             if removed:
                 write_jsonl(removed, dd.removed)
-            write_jsonl(out, (d.to_json() for d in dd.kept))
+            write_jsonl(out, self._ticking(dd.kept_records(), len(dd.kept)))
         stats = self.stats(groups=level == "passage")
-        stats.update({"kept": len(dd.kept), "removed": len(dd.removed), "level": level})
+        stats.update({"kept": len(dd.kept), "removed": len(dd.removed), "level": level, "dedup": dd.stats})
         return self._write_stats([removed, out], stats)
 
     def write_report(self, out: str | os.PathLike[str]) -> dict[str, Any]:
@@ -273,8 +324,11 @@ class Run:
         from syndetect.report.data import report_format, write_report_files
 
         report_format(out)
-        data = self.report_data()
-        with self._stage("write", 1):
+        _ = self.clusters  # the group stage first: timed as itself, not as part of writing
+        with self._stage("write", 2):
+            data = self.report_data()
+            if self.progress:
+                self.progress("write", 1, 2)
             files = write_report_files(out, data, self._meta())
         stats = self.stats(groups=True)
         stats["report_files"] = [str(f) for f in files]
@@ -287,12 +341,12 @@ class Run:
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         dd = self.dedup("passage")
-        data = self.report_data()
         files = [folder / n for n in ("pairs.jsonl", "clusters.jsonl", "kept.jsonl", "removed.jsonl")]
         with self._stage("write", len(files)):
+            data = self.report_data()
             write_jsonl(files[0], self.pair_records())
             write_jsonl(files[1], self.cluster_records())
-            write_jsonl(files[2], (d.to_json() for d in dd.kept))
+            write_jsonl(files[2], dd.kept_records())
             write_jsonl(files[3], dd.removed)
             files += write_report_files(folder / "report.html", data, self._meta())
         stats = self.stats(groups=True)

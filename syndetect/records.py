@@ -25,6 +25,8 @@ class Document:
         url, title: optional.
         extra: every other input field, carried through untouched.
         origin: where it was read from (``file:line``), for error messages.
+        fields: the input record's own field names, in order (``date`` stays ``date``), when it was read
+            from one; outputs that echo the record as given (``kept.jsonl``) use them.
     """
 
     id: str
@@ -37,6 +39,7 @@ class Document:
     title: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     origin: str = ""
+    fields: tuple[str, ...] = field(default=(), compare=False, hash=False)
 
     def __post_init__(self) -> None:
         # Document(id=..., text=..., published="2015-10-21") parses the date as the readers do.

@@ -14,7 +14,19 @@ import pytest
 from syndetect.config import ConfigError, load_config, with_overrides
 from syndetect.detect import semantic
 from syndetect.detect.corpus import find_pairs
-from syndetect.detect.semantic import SemanticUnavailable, merge, pair_units, units, window_pairs
+from syndetect.detect.semantic import (
+    SemanticUnavailable,
+    Side,
+    absorb_rewrites,
+    keep_anchored,
+    merge,
+    neighbourhoods,
+    pair_units,
+    radii,
+    spreads,
+    units,
+    window_pairs,
+)
 from syndetect.io.readers import read_documents
 from syndetect.pipeline import Run
 from syndetect.records import Document
@@ -40,7 +52,12 @@ def test_channel_is_off_by_default_and_on_in_the_translations_profile():
 
 def test_an_off_table_changes_neither_the_resolved_config_nor_the_fingerprint(tmp_path):
     base = load_config()
-    off = load_config(_write(tmp_path, "[semantic]\nenabled = false\nmin_cosine = 0.9\nwindow_hours = 2\n"))
+    off = load_config(
+        _write(
+            tmp_path,
+            "[semantic]\nenabled = false\nmin_cosine = 0.9\nstrong_cosine = 0.95\nwindow_hours = 2\n",
+        )
+    )
     assert off.semantic.min_cosine == 0.9
     assert "semantic" not in base.to_dict() and off.to_dict() == base.to_dict()
     assert off.fingerprint() == base.fingerprint()
@@ -55,11 +72,23 @@ def test_an_off_table_changes_neither_the_resolved_config_nor_the_fingerprint(tm
     [
         ({"candidates": "everything"}, "semantic.candidates"),
         ({"min_cosine": 1.5}, "semantic.min_cosine"),
-        ({"min_centered": -2}, "semantic.min_centered"),
+        ({"strong_cosine": -2}, "semantic.strong_cosine"),
+        ({"strong_cosine": 0.5, "min_cosine": 0.6}, "min_cosine <= strong_cosine"),
+        ({"weak_margin": 1.2, "min_margin": 1.1}, "weak_margin <= min_margin"),
+        ({"neighbours": 2, "margin_k": 4}, "neighbours at least margin_k"),
         ({"min_words": 0}, "semantic:"),
         ({"enabled": "yes"}, "expected true or false"),
     ],
-    ids=["candidates", "min_cosine", "min_centered", "min_words", "enabled_not_bool"],
+    ids=[
+        "candidates",
+        "min_cosine",
+        "strong_cosine",
+        "floors_order",
+        "margins_order",
+        "neighbours",
+        "min_words",
+        "enabled_not_bool",
+    ],
 )
 def test_bad_semantic_values_are_named(table, message):
     with pytest.raises(ConfigError, match=message):
@@ -123,19 +152,85 @@ def _unit(v):
     return v / np.linalg.norm(v)
 
 
-def test_pair_units_one_to_one_best_first_and_leaves_lexical_pairs_alone():
+def _side(vectors, spans, radius=0.5, pairable=True):
+    n = len(vectors)
+    return Side(np.array(spans), np.stack(vectors), np.full(n, radius, np.float32), np.full(n, pairable))
+
+
+def test_pair_units_mutual_best_one_to_one_and_leaves_lexical_pairs_alone():
     cfg = load_config(profile="translations").semantic
-    # Two documents, three units each; a0~b1 and a1~b0 share a direction beyond the common topic t.
     t, x, y, z = np.eye(4, dtype=np.float32)
-    a = np.stack([_unit(t + x), _unit(t + y), _unit(t + z * 0.2)])
-    b = np.stack([_unit(t + y), _unit(t + x), _unit(t - x - y)])
-    sa = np.array([[0, 10], [11, 20], [21, 30]])
-    sb = np.array([[0, 10], [11, 20], [21, 30]])
-    got = [(p, q) for p, q, _, _ in pair_units(sa, a, sb, b, cfg)]
-    assert got == [(0, 1), (1, 0)]
-    # A lexical match touching units a0 and b1 leaves that pair to the lexical channel.
-    got = [(p, q) for p, q, _, _ in pair_units(sa, a, sb, b, cfg, [((2, 5), (12, 15))])]
+    spans = [[0, 10], [11, 20], [21, 30]]
+    a = _side([_unit(t + x), _unit(t + y), _unit(t + z * 0.2)], spans)
+    b = _side([_unit(t + y), _unit(t + x), _unit(t - x - y)], spans)
+    got = [(p, q, links) for p, q, _, _, links in pair_units(a, b, cfg)]
+    assert got == [(0, 1, True), (1, 0, True)]  # cosine 1 over radius 0.5: they link the documents
+    # A lexical match touching units a0 and b1 on both sides leaves that pair to the lexical channel.
+    got = [(p, q) for p, q, *_ in pair_units(a, b, cfg, [((2, 5), (12, 15))])]
     assert got == [(1, 0)]
+    # touching one side only is not enough
+    got = [(p, q) for p, q, *_ in pair_units(a, b, cfg, [((2, 5), (22, 25))])]
+    assert got == [(0, 1), (1, 0)]
+
+
+def test_pair_units_needs_the_margin_and_pairable_units():
+    cfg = load_config(profile="translations").semantic
+    t, x = np.eye(2, dtype=np.float32)
+    v = _unit(t + 0.3 * x)
+    w = _unit(t)  # cosine with v: 0.958
+    # the pair stands out from each unit's neighbourhood (radius 0.6): margin 1.6, links the documents
+    ((_, _, cos, margin, links),) = pair_units(_side([v], [[0, 10]], 0.6), _side([w], [[0, 10]], 0.6), cfg)
+    assert cos > 0.95 and margin > 1.5 and links
+    # the same cosine among neighbours about as close (radius 0.93): the margin is too small
+    assert pair_units(_side([v], [[0, 10]], 0.93), _side([w], [[0, 10]], 0.93), cfg) == []
+    # between the two, the margin allows only a weak pair (one that cannot link documents alone)
+    ((*_, links),) = pair_units(_side([v], [[0, 10]], 0.89), _side([w], [[0, 10]], 0.89), cfg)
+    assert not links
+    # a stock sentence is never paired
+    assert pair_units(_side([v], [[0, 10]], 0.6, False), _side([w], [[0, 10]], 0.6), cfg) == []
+
+
+def test_neighbourhood_statistics_count_a_reprinted_statement_once():
+    t, x, y = np.eye(3, dtype=np.float32)
+    u = t  # document 0
+    w = _unit(t + 0.75 * x)  # document 1: cosine 0.8 with u
+    reprint = _unit(t + 0.75 * x + 0.01 * y)  # document 2: w reprinted
+    other = _unit(t + 1.0202 * y)  # document 3: cosine 0.7 with u
+    vectors = np.stack([u, w, reprint, other])
+    doc = np.array([0, 1, 2, 3])
+    rows, cos = neighbourhoods(vectors, doc, 3)
+    assert rows[0].tolist() == [2, 1, 3] or rows[0].tolist() == [1, 2, 3]
+    assert cos[0].tolist() == pytest.approx([0.8, 0.8, 0.7], abs=1e-3)
+    # u's two nearest *statements*: w (its reprint skipped, a copy of one already counted) and other
+    r = radii(vectors, doc, rows, cos, 2, 0.9)
+    assert r[0] == pytest.approx(0.75, abs=1e-3)
+    # counting the reprint as a second neighbour would have made it 0.8
+    assert radii(vectors, doc, rows, cos, 2, 1.01)[0] == pytest.approx(0.8, abs=1e-3)
+    # w's neighbours: its reprint (a copy of w itself, skipped), u, other
+    assert r[1] == pytest.approx((0.8 + float(w @ other)) / 2, abs=1e-3)
+    # spread: in how many documents a unit has a neighbour at the floor
+    assert spreads(doc, rows, cos, 0.79).tolist() == [2, 2, 2, 0]
+    assert spreads(doc, rows, cos, 0.5).tolist() == [3, 3, 3, 3]
+
+
+def test_weak_pairs_only_continue_an_anchor():
+    spans = np.array([[0, 10], [12, 20], [60, 70], [72, 80]])
+    strong, weak = (0.8, 1.3, True), (0.65, 1.07, False)
+    pairs = [(0, 0, *strong), (1, 1, *weak), (2, 2, *weak), (3, 3, *weak)]
+    assert [p for p, *_ in keep_anchored(pairs, spans, spans, [], 5)] == [0, 1]
+    # a lexical match next to unit 2 anchors it, and unit 3 continues unit 2
+    assert [p for p, *_ in keep_anchored(pairs[1:], spans, spans, [((50, 58), (50, 58))], 5)] == [2, 3]
+    # next to the anchor on one side only: not kept
+    assert keep_anchored(pairs[1:], spans, spans, [((50, 58), (0, 5))], 5) == []
+
+
+def test_a_passage_takes_in_the_rewrites_it_continues_on_both_sides():
+    rewrites = [((0, 48), (100, 149)), ((62, 80), (400, 420)), ((62, 90), (161, 170))]
+    got = absorb_rewrites([((50, 60), (150, 160), 0.7)], rewrites, 5)
+    assert got == [((0, 90), (100, 170), 0.7, [0, 2])]
+    assert absorb_rewrites([((50, 60), (150, 160), 0.7)], rewrites[1:2], 5) == [
+        ((50, 60), (150, 160), 0.7, [])
+    ]
 
 
 def test_merge_joins_only_units_that_follow_each_other_on_both_sides():
@@ -211,12 +306,27 @@ def test_translation_pairs_are_found_with_their_spans(demo_on, entry):
 
 def test_the_channel_finds_translations_that_the_lexical_channels_do_not(demo_on):
     docs, cfg, result = demo_on
-    para = {(m.a.doc, m.b.doc) for m in result.matches if m.kind == "paraphrase"}
-    assert {("bbc-1", "rt-1"), ("addiyar-1", "bbc-1"), ("addiyar-1", "rt-1")} <= para
+    para = [m for m in result.matches if m.kind == "paraphrase"]
+    assert {("bbc-1", "rt-1"), ("addiyar-1", "bbc-1"), ("addiyar-1", "rt-1")} <= {
+        (m.a.doc, m.b.doc) for m in para
+    }
     off = find_pairs(docs, load_config())
     assert not any(m.kind == "paraphrase" for m in off.matches)
-    # the lexical pairs are the same with the channel on: it only adds
-    assert [m for m in result.matches if m.kind != "paraphrase"] == off.matches
+    # the channel only adds, but for rewrite matches that a paraphrase passage continues and takes in
+    on_lexical = [m for m in result.matches if m.kind != "paraphrase"]
+    assert [m for m in off.matches if m in on_lexical] == on_lexical
+    for m in off.matches:
+        if m not in on_lexical:
+            assert m.kind == "rewrite", m  # copies are never taken in
+            assert any(
+                {p.a.doc, p.b.doc} == {m.a.doc, m.b.doc}
+                and all(
+                    any(q.doc == side.doc and q.start <= side.start and side.end <= q.end for q in (p.a, p.b))
+                    for side in (m.a, m.b)
+                )
+                for p in para
+            ), m
+    assert result.stats["semantic"]["rewrites_taken_in"] == len(off.matches) - len(on_lexical)
 
 
 def test_no_paraphrase_touches_unrelated_stories_or_boilerplate(demo_on):

@@ -27,8 +27,6 @@ from syndetect.pipeline import run as local_run
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo.jsonl"
 SNN = ROOT.parent / "shared" / "data" / "saudinewsnet" / "articles.jsonl.gz"
-if not SNN.exists():
-    SNN = Path("/work/shared/data/saudinewsnet/articles.jsonl.gz")
 
 
 def _java_reason() -> str | None:

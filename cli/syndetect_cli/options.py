@@ -70,7 +70,9 @@ class Options:
     def say(self, message: str) -> None:
         """A summary line on stderr, unless --quiet."""
         if not self.quiet:
-            print(message, file=sys.stderr)
+            from syndetect_cli.progress import say
+
+            say(message)
 
     def progress(self):
         """A ``(step, done, total)`` progress callback for the terminal, or None (quiet, not a terminal)."""
@@ -90,7 +92,7 @@ def command(fn):
 
     The decorated function's first parameter is ``opts: Options``; its other parameters are its own.
     """
-    sig = inspect.signature(fn)
+    sig = inspect.signature(fn, eval_str=True)  # typer reads __signature__ as it is: no strings
     own = list(sig.parameters.values())[1:]
     ctx_param = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
     extra = [
@@ -109,6 +111,9 @@ def command(fn):
 
 def fail(message: str):
     """Print ``error: message`` on stderr and exit with status 2 (bad usage or bad input)."""
+    from syndetect_cli.progress import stop_bars
+
+    stop_bars()
     print(f"error: {message}", file=sys.stderr)
     raise typer.Exit(2)
 
@@ -121,5 +126,8 @@ def errors():
     try:
         yield
     except (InputError, ConfigError) as err:
+        from syndetect_cli.progress import stop_bars
+
+        stop_bars()
         print(f"error: {err}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -1,9 +1,28 @@
 """Progress on stderr for every stage of a run (read, features, candidates, verify, group, write), with
-counts and an ETA; off with --quiet or when stderr is not a terminal."""
+counts and an ETA; off with --quiet or when stderr is not a terminal. Summary lines printed while a bar
+is live go above it (:func:`say`); an error first takes the bars off the screen (:func:`stop_bars`)."""
 
 from __future__ import annotations
 
 import atexit
+import sys
+from typing import Any
+
+_LIVE: list[Any] = []  # the rich Progress displays started and not yet stopped
+
+
+def say(message: str) -> None:
+    """``message`` on stderr, above the live progress bars when there are some (not through them)."""
+    if _LIVE:
+        _LIVE[-1].console.print(message, markup=False, highlight=False, emoji=False, soft_wrap=True)
+    else:
+        print(message, file=sys.stderr)
+
+
+def stop_bars() -> None:
+    """Take every live bar off the screen (they are transient), e.g. before an error message."""
+    while _LIVE:
+        _LIVE.pop().stop()
 
 
 def progress_callback(quiet: bool = False):
@@ -39,7 +58,8 @@ def progress_callback(quiet: bool = False):
     )
     tasks: dict[str, int] = {}
     bar.start()
-    atexit.register(bar.stop)
+    _LIVE.append(bar)
+    atexit.register(stop_bars)
 
     def update(step: str, done: int, total: int) -> None:
         if step not in tasks:

@@ -527,9 +527,9 @@ class SparkRun(Run):
         dd = self.dedup(level, keep)
         if removed:
             self._save(removed, dd.removed, partitions)
-        self._save(out, (d.to_json() for d in dd.kept), partitions, partition_by)
+        self._save(out, dd.kept_records(), partitions, partition_by)
         stats = self.stats(groups=level == "passage")
-        stats.update({"kept": len(dd.kept), "removed": len(dd.removed), "level": level})
+        stats.update({"kept": len(dd.kept), "removed": len(dd.removed), "level": level, "dedup": dd.stats})
         return stats
 
 

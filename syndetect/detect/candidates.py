@@ -12,7 +12,7 @@ from per-block minima (blocks of ``stride`` positions) so overlapping windows co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -60,9 +60,16 @@ def positions(f: Features, channel: str) -> np.ndarray:
 
 
 def window_table(
-    feats: Sequence[Features], doc_ids: Sequence[int], channel: str, cfg: Config, bands: int, rows: int
+    feats: Sequence[Features],
+    doc_ids: Sequence[int],
+    channel: str,
+    cfg: Config,
+    bands: int,
+    rows: int,
+    signed: Callable[[int], None] | None = None,
 ) -> WindowTable:
-    """Sign every window of the given documents in one channel and return their band keys."""
+    """Sign every window of the given documents in one channel and return their band keys
+    (``signed(n)``: told the number of documents signed so far, batch by batch)."""
     scale = cfg.segment.wide if channel == "bag_wide" else 1
     stride = cfg.segment.stride * scale
     span = max(1, round(cfg.segment.window * scale / stride))
@@ -97,7 +104,7 @@ def window_table(
         batch_docs.clear()
         batch_size = 0
 
-    for i in doc_ids:
+    for k, i in enumerate(doc_ids, 1):
         h = positions(feats[i], channel)
         if len(h) == 0:
             continue
@@ -106,6 +113,8 @@ def window_table(
         batch_size += len(h)
         if batch_size >= 1 << 18:
             flush()
+            if signed:
+                signed(k)
     flush()
     if not docs_out:
         n = cfg.minhash.num_perm
@@ -145,15 +154,26 @@ def _estimate(sigs, pairs):  # pragma: no cover - compiled; tests/test_candidate
 
 
 def find_candidates(
-    feats: Sequence[Features], cfg: Config, channels: Sequence[str] | None = None
+    feats: Sequence[Features],
+    cfg: Config,
+    channels: Sequence[str] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> CandidateResult:
-    """Candidate window pairs of every indexed document, per channel (``lsh.channels`` by default)."""
+    """Candidate window pairs of every indexed document, per channel (``lsh.channels`` by default).
+
+    ``progress("candidates", done, total)`` counts documents signed, channel after channel.
+    """
     channels = cfg.lsh.channels if channels is None else channels
     bands, rows = banding(cfg)
     doc_ids = [i for i, f in enumerate(feats) if f.indexed]
     result = CandidateResult(pairs={}, tables={}, bands=bands, rows=rows)
-    for channel in channels:
-        table = window_table(feats, doc_ids, channel, cfg, bands, rows)
+    total = max(1, len(doc_ids) * len(channels))
+    if progress:
+        progress("candidates", 0, total)
+    for c, channel in enumerate(channels):
+        base = c * len(doc_ids)
+        signed = (lambda n, base=base: progress("candidates", base + n, total)) if progress else None
+        table = window_table(feats, doc_ids, channel, cfg, bands, rows, signed)
         stats = CandidateStats()
         pairs = candidate_pairs(table.keys, table.doc, cfg.lsh.max_bucket, stats)
         # Banding lets through pairs well below the threshold; the signatures' own estimate drops them.
@@ -165,6 +185,8 @@ def find_candidates(
         table.keys = table.keys[:0]  # no longer needed either
         result.tables[channel] = table
         result.stats[channel] = stats
+        if progress:
+            progress("candidates", base + len(doc_ids), total)
     return result
 
 

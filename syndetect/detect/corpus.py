@@ -138,12 +138,8 @@ def find_pairs(docs: Iterable[Document], cfg: Config, progress: Progress | None 
     try:
         corpus = prepare(docs, cfg, progress)
         t1 = time.perf_counter()
-        if progress:
-            progress("candidates", 0, 1)
-        cands = find_candidates(corpus.feats, cfg)
+        cands = find_candidates(corpus.feats, cfg, progress=progress)
         pairs, bag = doc_pairs(cands, len(corpus.docs))
-        if progress:
-            progress("candidates", 1, 1)
         t2 = time.perf_counter()
         matches = verify(corpus, pairs, bag, progress)
         if progress:
@@ -154,8 +150,8 @@ def find_pairs(docs: Iterable[Document], cfg: Config, progress: Progress | None 
         if cfg.semantic.enabled:
             from syndetect.detect.semantic import find_paraphrases
 
-            found, semantic = find_paraphrases(corpus, pairs, matches, progress)
-            matches = matches + found
+            found, withdrawn, semantic = find_paraphrases(corpus, pairs, matches, progress)
+            matches = [m for k, m in enumerate(matches) if k not in withdrawn] + found
         # ----------------------------------------------------------------------------------------------
     finally:
         if gc_was:

@@ -12,9 +12,9 @@ the signature estimate, the aligner), so the stored pairs are the ones that run 
 - stored windows' signatures are recomputed from their documents' stored features when needed.
 
 Clusters: the cluster stage's corpus-wide filters (revisions, boilerplate, stock phrases) run over
-every indexed document; only the connected components the batch touches are regrouped, and each new
-group takes the id of the stored cluster it grew from (the oldest one when it merged several, the
-others listed in ``merged_from``).
+every indexed document; only the connected components the batch touches are regrouped. Each stored
+cluster they held passes its id to the new group holding most of its members; a group heir to several
+keeps the oldest id and lists the others in ``merged_from`` (:func:`assign_ids`).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from syndetect.io.serialize import cluster_json
 from syndetect.pipeline import Run
 from syndetect.provenance.groups import group_matches
 from syndetect.provenance.origin import time_key
+from syndetect.provenance.span_graph import interval_jaccard
 from syndetect.records import Cluster, Document, Match, Member, Passage
 from syndetect.text.normalize import UNICODE_VERSION
 
@@ -662,10 +663,11 @@ def regroup(
             batch.pairs.append(replace(p, kept=k, directed=d))
         elif was[(p.a, p.b, p.seq)] != (k, d):
             batch.kept.append((p.a, p.b, p.seq, k, d))
+    batch.drop_pairs.extend(sorted(change.dropped_pairs))  # their rows go; re-verified ones come back new
     replaced = chosen["replaced"]
     batch.drop_clusters.extend(sorted(replaced))
     next_seq = int(meta.get("next_cluster", "1"))
-    assigned, next_seq = assign_ids(groups.clusters, replaced, next_seq)
+    assigned, next_seq = assign_ids(groups.clusters, replaced, next_seq, cfg.cluster.min_overlap)
     for c, (cid, seq, merged) in zip(groups.clusters, assigned, strict=True):
         batch.clusters.append((cid, seq, cluster_record(_renamed(c, cid), by_id, merged)))
     batch.meta["next_cluster"] = str(next_seq)
@@ -680,42 +682,59 @@ def _renamed(c: Cluster, cid: str) -> Cluster:
     return Cluster(cid, c.members, c.origin, c.upstream)
 
 
-def _overlap(rec: dict, c: Cluster) -> int:
-    spans = defaultdict(list)
-    for m in rec["members"]:
-        spans[m["doc"]].append((m["start"], m["end"]))
-    n = 0
-    for m in c.members:
-        for s, e in spans.get(m.passage.doc, ()):
-            if min(e, m.passage.end) > max(s, m.passage.start):
-                n += 1
-                break
-    return n
+def _successors(
+    clusters: list[Cluster], old: dict[str, tuple[int, dict]], min_overlap: float
+) -> dict[str, int]:
+    """Each stored cluster's successor among the new groups: the group holding most of its members
+    unchanged (same document and span), then most of them still there (a span of the same document
+    overlapping it by ``min_overlap``, interval Jaccard: the cluster stage's own rule for one passage);
+    the earlier group on a tie. A cluster none of whose members is still there has none."""
+    spans: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # doc -> (group, start, end)
+    for g, c in enumerate(clusters):
+        for m in c.members:
+            spans[m.passage.doc].append((g, m.passage.start, m.passage.end))
+    out = {}
+    for cid, (_, rec) in old.items():
+        same: dict[int, int] = defaultdict(int)
+        near: dict[int, int] = defaultdict(int)
+        for m in rec["members"]:
+            hit_same, hit_near = set(), set()
+            for g, s, e in spans.get(m["doc"], ()):
+                if (s, e) == (m["start"], m["end"]):
+                    hit_same.add(g)
+                if interval_jaccard((s, e), (m["start"], m["end"])) >= min_overlap:
+                    hit_near.add(g)
+            for g in hit_same:
+                same[g] += 1
+            for g in hit_near:
+                near[g] += 1
+        if near:
+            out[cid] = min(near, key=lambda g: (-same[g], -near[g], g))
+    return out
 
 
 def assign_ids(
-    clusters: list[Cluster], old: dict[str, tuple[int, dict]], next_seq: int
+    clusters: list[Cluster], old: dict[str, tuple[int, dict]], next_seq: int, min_overlap: float = 0.5
 ) -> tuple[list[tuple[str, int, list[str]]], int]:
-    """Stable ids: a group keeps the id of the stored cluster it overlaps; when it overlaps several,
-    the oldest one's, the others listed in ``merged_from``; new groups get the next ids."""
-    claimed: set[str] = set()
+    """Stable ids. Each stored cluster the change touched passes to its successor (the new group that
+    holds most of its members: :func:`_successors`). A group that succeeds one cluster keeps its id
+    (grown or shrunk); one that succeeds several keeps the oldest id and lists the others (and what they
+    had absorbed) in ``merged_from``; a group that succeeds none gets the next new id."""
+    heirs: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for cid, g in _successors(clusters, old, min_overlap).items():
+        heirs[g].append((old[cid][0], cid))
     out = []
-    for c in clusters:
-        hits = sorted((seq, cid) for cid, (seq, rec) in old.items() if _overlap(rec, c))
-        free = [(s, cid) for s, cid in hits if cid not in claimed]
-        if free:
-            seq, cid = free[0]
-            claimed.add(cid)
-            prior = list(old[cid][1].get("merged_from", []))
-            for _, other in free[1:]:
-                prior += [other, *old[other][1].get("merged_from", [])]
-            merged = sorted(set(prior))
-            for _, other in free[1:]:
-                claimed.add(other)
-            out.append((cid, seq, merged))
-        else:
+    for g in range(len(clusters)):
+        got = sorted(heirs.get(g, ()))
+        if not got:
             out.append((f"c-{next_seq:06d}", next_seq, []))
             next_seq += 1
+            continue
+        (seq, cid), others = got[0], got[1:]
+        prior = list(old[cid][1].get("merged_from", []))
+        for _, other in others:
+            prior += [other, *old[other][1].get("merged_from", [])]
+        out.append((cid, seq, sorted(set(prior))))
     return out, next_seq
 
 

@@ -83,6 +83,10 @@ class ReadStats:
     ignored_files: int = 0  # files inside input directories with an extension no reader handles
     web: dict[str, Any] | None = None  # HTML/WARC counters, kept by syndetect.io.web (records, skipped, ...)
     web_captures: Any = field(default=None, repr=False, compare=False)  # syndetect.io.web's URL registry
+    # For progress bars only (not in to_json): bytes of the input files, and how many are read so far
+    # (compressed bytes for .gz; whole files for the formats read at once).
+    bytes_total: int = field(default=0, repr=False, compare=False)
+    bytes_done: int = field(default=0, repr=False, compare=False)
 
     def skip(self, path: str, line: int | None, error: str) -> None:
         """Record one skipped record."""
@@ -211,6 +215,7 @@ def _document(rec: dict[str, Any], origin: str, outlets: dict[str, str] | None) 
         title=title,
         extra=extra,
         origin=origin,
+        fields=tuple(rec),
     )
 
 
@@ -361,12 +366,30 @@ def _jsonl_items(fh: BinaryIO, path: str, outlets: dict[str, str] | None) -> Ite
         first = False
 
 
-def _read_jsonl(path: str, outlets: dict[str, str] | None) -> Iterator[_Item]:
+def _read_jsonl(path: str, outlets: dict[str, str] | None, opened: list | None = None) -> Iterator[_Item]:
     if path == "-":
         yield from _jsonl_items(sys.stdin.buffer, STDIN_NAME, outlets)
         return
     with _open_binary(path) as fh:
+        if opened is not None:
+            opened.append(fh)
         yield from _jsonl_items(fh, path, outlets)
+
+
+def _position(fh: Any) -> int:
+    """Bytes of the file read so far (of the compressed file, for a gzip stream)."""
+    raw = getattr(fh, "fileobj", None) or fh
+    try:
+        return raw.tell()
+    except (OSError, ValueError):
+        return 0
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path) if path != "-" else 0
+    except OSError:
+        return 0
 
 
 def _read_csv(path: str, outlets: dict[str, str] | None) -> Iterator[_Item]:
@@ -558,10 +581,13 @@ def read_documents(
 def _iterate(steps: list[_Step], cfg: ReadConfig, stats: ReadStats) -> Iterator[Document]:
     outlets = cfg.outlet_map or None
     seen: dict[str, str] = {}  # id -> where it was first read
+    stats.bytes_total = sum(_size(path) for _, path, _ in steps)
+    base = 0
     for kind, path, arg in steps:
         shown = STDIN_NAME if path == "-" else path
+        opened: list = []
         if kind == "jsonl":
-            items = _read_jsonl(path, outlets)
+            items = _read_jsonl(path, outlets, opened)
         elif kind == "csv":
             items = _read_csv(path, outlets)
         elif kind == "text":
@@ -582,7 +608,11 @@ def _iterate(steps: list[_Step], cfg: ReadConfig, stats: ReadStats) -> Iterator[
             assert doc is not None
             seen[doc.id] = doc.origin or (f"{shown}:{line}" if line is not None else shown)
             stats.read += 1
+            if opened:
+                stats.bytes_done = base + _position(opened[0])
             yield doc
+        base += _size(path)
+        stats.bytes_done = base
 
 
 def _tolerant(items: Iterator[_Item], shown: str, cfg: ReadConfig, stats: ReadStats) -> Iterator[_Item]:

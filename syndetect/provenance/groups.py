@@ -516,6 +516,7 @@ def group_matches(
     grams: Iterable[np.ndarray] | None = None,
     directed: bool = False,
     select: Callable[[list[Match]], list[Match]] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Groups:
     """The cluster stage: drop revision and boilerplate pairs, set sources, group, trace, credit.
 
@@ -529,7 +530,14 @@ def group_matches(
             (:class:`syndetect.pipeline.Run` decides it once, before grouping); else it is decided here.
         select: which of the kept pairs (sources set) to group; all when ``None`` (the index regroups
             only the components a batch touched).
+        progress: ``progress("group", done, 5)`` after each of the five steps (revisions,
+            boilerplate, stock phrases, credits, groups).
     """
+
+    def step(done: int) -> None:
+        if progress:
+            progress("group", done, 5)
+
     by_id = docs if isinstance(docs, dict) else {d.id: d for d in docs}
     pcfg = cfg.provenance
     if pcfg.crawl_batch_min_docs > 0:
@@ -537,12 +545,15 @@ def group_matches(
     bcfg = cfg.boilerplate
     revisions = revision_chains(by_id.values(), matches)
     kept, dropped_rev = drop_revision_pairs(matches, revisions)
+    step(1)
     boiler = find_boilerplate(by_id.values(), bcfg)
     kept, dropped_bp = drop_boilerplate_pairs(kept, boiler, bcfg.max_pair_share)
+    step(2)
     dropped_stock: list[Match] = []
     if grams is not None:
         df = gram_document_frequency(grams)
         kept, dropped_stock = drop_stock_pairs(kept, by_id, df, _gram_hasher(cfg), bcfg)
+    step(3)
     if not directed:
         kept = with_sources(kept, by_id, pcfg)
     if select is not None:
@@ -550,6 +561,7 @@ def group_matches(
     involved = sorted({p.doc for m in kept for p in (m.a, m.b)})
     found = {i: find_credits(by_id[i], pcfg.lead_chars, pcfg.tail_chars) for i in involved}
     agencies = {i: frozenset(c.agency for c in f if c.agency) for i, f in found.items()}
+    step(4)
     clusters = build_clusters(
         kept,
         by_id,

@@ -2,12 +2,22 @@
 
 :func:`report_data` turns a run's groups into one JSON-able dict:
 
-- ``matrix``: outlet by outlet, directional. Row A, column B: the share of A's reused passages whose
-  origin is B (a group's origin, or its common upstream agency, shown as ``upstream:<agency>``). A
-  reused passage is a group member that is not the origin (with a common upstream, every member is).
-- ``lags``: per (outlet, origin outlet): the number of reused passages with both times known, and the
-  median, quartiles and range of the lag from the origin, in hours.
-- ``passages``: the most syndicated passages (most outlets, then most members), each with its copy tree.
+- ``matrix``: outlet by outlet, directional, across outlets. Row A, column B: the share of A's passages
+  reused from other outlets whose origin is B (a group's origin, or its common upstream agency, shown as
+  ``upstream:<agency>``). A reused passage is a group member that is not the origin (with a common
+  upstream, every member is). An outlet reusing its own passages is counted apart, in ``self``, never
+  in a cell: it would dwarf the cross-outlet reuse the matrix is for.
+- ``lags``: per (outlet, origin outlet), across outlets: the number of reused passages with both times
+  known, and the median, quartiles and range of the lag from the origin, in hours (``self_lags``: the
+  same for an outlet's reuse of itself).
+- ``passages``: the most syndicated stories (most outlets, then most members), one entry per story: the
+  groups whose documents are mostly the same articles are one story, shown by its most syndicated
+  passage (with its copy tree) and the count of its other passages. Passages that are mostly their
+  outlet's boilerplate or corpus-wide stock phrases (royal titles, formulas) are left out of this list,
+  and so are the members of a group that share nothing but stock phrases with the member they hang
+  under (a formula chaining unrelated articles into the group): an entry counts, ranks and shows only
+  the members that carry the passage (``left_out`` says how many others the group has). Snippets are
+  cut at word edges.
 - ``documents``: each document's reused share (characters inside reused passages over its length) and
   the share of it that others reused.
 - ``views``: for the documents with the most reuse, their reused spans (coloured by group, linked to
@@ -22,12 +32,16 @@ Renderers (``syndetect.report.render``): ``render_markdown``, ``render_json``, `
 from __future__ import annotations
 
 import colorsys
+import html
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from syndetect.config import ReportConfig
+import numpy as np
+
+from syndetect.config import Config, ReportConfig
 from syndetect.provenance.attribution import agency_name
 from syndetect.provenance.origin import union_length
 from syndetect.records import Cluster, Document, Member
@@ -35,6 +49,28 @@ from syndetect.report.render import heatmap_png, matrix_csv, render_json, render
 
 UPSTREAM = "upstream:"
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
+TOP_MIN_SPECIFIC = 10  # a top-list passage needs this many word n-grams that are not stock phrases
+TOP_MIN_SHARED = 5  # a member carries it when it shares this many of them with the member above it
+TOP_MAX_BOILERPLATE = 0.5  # ... and may be at most this share of its outlet's boilerplate
+STORY_OVERLAP = 0.5  # groups sharing this share of the smaller one's documents (and 2+) are one story
+
+
+class _Boilerplate(Protocol):
+    def share(self, doc: str, start: int, end: int) -> float: ...
+
+
+Specific = Callable[[str], frozenset]  # a text's word n-grams that are not stock phrases
+
+
+def display_text(value: str | None) -> str | None:
+    """A corpus string (a title) for display: HTML entities decoded once (``&#8220;`` is ``“``).
+
+    Renderers escape it again, so a decoded ``<`` is shown, never run; ``&amp;amp;`` stays ``&amp;``.
+
+    >>> display_text("&#8220;جوراسيك وورلد&#8221; &amp;amp; &lt;b&gt;")
+    '“جوراسيك وورلد” &amp; <b>'
+    """
+    return None if value is None else html.unescape(value)
 
 
 def cluster_color(index: int) -> str:
@@ -77,26 +113,50 @@ def _quantiles(values: list[float]) -> tuple[float, float, float]:
     return q1, med, q3
 
 
-def _snippet(text: str, limit: int) -> str:
+def word_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` moved out to whole words when either end falls inside a word.
+
+    >>> t = "قال الوزير أمس"
+    >>> s, e = word_edges(t, 6, 12); t[s:e]
+    'الوزير أمس'
+    """
+    while 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def snippet(text: str, limit: int) -> str:
+    """``text`` on one line, at most ``limit`` characters, cut at a word edge (then ``…``).
+
+    >>> snippet("أعلنت الوزارة اليوم عن خطة جديدة", 20)
+    'أعلنت الوزارة اليوم…'
+    """
     s = " ".join(text.split())
-    return s if len(s) <= limit else s[: limit - 1] + "…"
+    if len(s) <= limit:
+        return s
+    cut = s.rfind(" ", 0, limit)
+    return (s[:cut] if cut > 0 else s[: limit - 1]).rstrip(" ،,؛;:-–") + "…"
 
 
 def _passage(doc: Document, start: int, end: int, limit: int) -> dict[str, Any]:
+    s, e = word_edges(doc.text, start, end)
     return {
         "doc": doc.id,
         "outlet": doc.outlet,
         "published": doc.published,
+        "title": display_text(doc.title),
         "start": start,
         "end": end,
-        "text": _snippet(doc.text[start:end], limit),
+        "text": snippet(doc.text[s:e], limit),
     }
 
 
-def _tree(c: Cluster, docs: dict[str, Document]) -> list[dict[str, Any]]:
+def _tree(members: list[Member] | tuple[Member, ...], docs: dict[str, Document]) -> list[dict[str, Any]]:
     """The copy tree as nested nodes (roots: the origin, or every member under a common upstream)."""
     nodes = []
-    for m in c.members:
+    for m in members:
         d = docs[m.passage.doc]
         nodes.append(
             {
@@ -128,11 +188,21 @@ def report_data(
     clusters: list[Cluster],
     stats: dict[str, Any] | None = None,
     rcfg: ReportConfig | None = None,
+    *,
+    specific: Specific | None = None,
+    boilerplate: _Boilerplate | None = None,
 ) -> dict[str, Any]:
-    """Everything the report shows, as one JSON-able dict (see the module docstring)."""
+    """Everything the report shows, as one JSON-able dict (see the module docstring).
+
+    Args:
+        specific: a text's word n-grams that are not corpus-wide stock phrases (:func:`stock_filter`);
+            without it, every word 3-gram counts.
+        boilerplate: the run's per-outlet boilerplate (``Groups.boilerplate``), kept out of the top list.
+    """
     rcfg = rcfg or ReportConfig()
     by_id = docs if isinstance(docs, dict) else {d.id: d for d in docs}
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    self_counts: dict[str, int] = defaultdict(int)
     lags: dict[tuple[str, str], list[float]] = defaultdict(list)
     reused_spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
     origin_spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -141,63 +211,39 @@ def report_data(
         origin_doc = by_id[c.origin.doc] if c.origin else None
         for m in reused_members(c):
             d = by_id[m.passage.doc]
-            counts[d.outlet][source] += 1
+            if d.outlet == source:
+                self_counts[d.outlet] += 1
+            else:
+                counts[d.outlet][source] += 1
             reused_spans[d.id].append((m.passage.start, m.passage.end))
             if not c.upstream and origin_doc is not None and d.time and origin_doc.time:
                 lags[(d.outlet, source)].append((d.time - origin_doc.time).total_seconds() / 3600)
         if c.origin and not c.upstream:
             origin_spans[c.origin.doc].append((c.origin.start, c.origin.end))
-    rows = sorted(counts)
+    rows = sorted(set(counts) | set(self_counts))
     cols = sorted({b for r in counts.values() for b in r}, key=lambda b: (b.startswith(UPSTREAM), b))
+    totals = [sum(counts[a].values()) for a in rows]
     matrix = {
         "rows": rows,
         "cols": cols,
         "counts": [[counts[a].get(b, 0) for b in cols] for a in rows],
         "shares": [
-            [round(counts[a].get(b, 0) / max(1, sum(counts[a].values())), 4) for b in cols] for a in rows
+            [round(counts[a].get(b, 0) / max(1, t), 4) for b in cols]
+            for a, t in zip(rows, totals, strict=True)
         ],
-        "totals": [sum(counts[a].values()) for a in rows],
+        "totals": totals,
+        "self": [self_counts.get(a, 0) for a in rows],
+        "self_shares": [
+            round(self_counts.get(a, 0) / max(1, t + self_counts.get(a, 0)), 4)
+            for a, t in zip(rows, totals, strict=True)
+        ],
     }
-    lag_rows = []
-    for (a, b), values in sorted(lags.items()):
-        values.sort()
-        q1, med, q3 = _quantiles(values)
-        lag_rows.append(
-            {
-                "outlet": a,
-                "source": b,
-                "n": len(values),
-                "median_hours": round(med, 2),
-                "q1_hours": round(q1, 2),
-                "q3_hours": round(q3, 2),
-                "min_hours": round(values[0], 2),
-                "max_hours": round(values[-1], 2),
-            }
-        )
-    ranked = sorted(
-        clusters, key=lambda c: (-len({by_id[m.passage.doc].outlet for m in c.members}), -c.size, c.id)
-    )
-    passages = []
-    for c in ranked[: rcfg.top_passages]:
-        outlets = []
-        for m in c.members:
-            o = by_id[m.passage.doc].outlet
-            if o not in outlets:
-                outlets.append(o)
-        passages.append(
-            {
-                "cluster": c.id,
-                "color": cluster_color(_index(c.id)),
-                "size": c.size,
-                "outlets": outlets,
-                "upstream": c.upstream,
-                "upstream_name": agency_name(c.upstream) if c.upstream else None,
-                "origin": _passage(by_id[c.origin.doc], c.origin.start, c.origin.end, rcfg.snippet_chars)
-                if c.origin
-                else None,
-                "tree": _tree(c, by_id),
-            }
-        )
+    lag_rows = [_lag_row(a, b, values) for (a, b), values in sorted(lags.items()) if a != b]
+    self_lags = [_lag_row(a, b, values) for (a, b), values in sorted(lags.items()) if a == b]
+    passages = [
+        _story_entry(story, by_id, rcfg, specific)
+        for story in stories(clusters, by_id, specific, boilerplate)
+    ][: rcfg.top_passages]
     documents = []
     for doc_id in sorted(set(reused_spans) | set(origin_spans)):
         d = by_id[doc_id]
@@ -209,7 +255,7 @@ def report_data(
                 "doc": d.id,
                 "outlet": d.outlet,
                 "published": d.published,
-                "title": d.title,
+                "title": display_text(d.title),
                 "length": length,
                 "reused_chars": reused,
                 "reused_share": round(min(1.0, reused / length), 4),
@@ -228,9 +274,173 @@ def report_data(
         "summary": _summary(by_id, clusters, stats),
         "matrix": matrix,
         "lags": lag_rows,
+        "self_lags": self_lags,
         "passages": passages,
         "documents": documents[: rcfg.max_documents],
         "views": [_view(by_id[i], by_doc.get(i, []), by_id) for i in view_ids],
+    }
+
+
+def _lag_row(outlet: str, source: str, values: list[float]) -> dict[str, Any]:
+    values = sorted(values)
+    q1, med, q3 = _quantiles(values)
+    return {
+        "outlet": outlet,
+        "source": source,
+        "n": len(values),
+        "median_hours": round(med, 2),
+        "q1_hours": round(q1, 2),
+        "q3_hours": round(q3, 2),
+        "min_hours": round(values[0], 2),
+        "max_hours": round(values[-1], 2),
+    }
+
+
+def stock_filter(grams: list[np.ndarray], cfg: Config) -> Specific:
+    """A text's word n-grams (hashes, as the engine computes them) found in fewer than
+    ``boilerplate.stock_min_docs`` documents of the corpus whose n-gram hashes (``Features.grams``) are
+    ``grams``: what a stock phrase lacks."""
+    from syndetect.detect.shingle import ngram_hashes, token_hashes
+    from syndetect.provenance.boilerplate import gram_document_frequency
+    from syndetect.text.normalize import words
+
+    values, counts = gram_document_frequency(grams)
+    min_docs = cfg.boilerplate.stock_min_docs
+
+    def specific(text: str) -> frozenset[int]:
+        w = words(text, cfg.normalize, clitics=cfg.shingle.clitics)
+        h = np.unique(ngram_hashes(token_hashes(w, cfg.shingle.seed), cfg.shingle.ngram))
+        if len(h) == 0 or len(values) == 0:
+            return frozenset(h.tolist())
+        pos = np.minimum(np.searchsorted(values, h), len(values) - 1)
+        stock = (values[pos] == h) & (counts[pos] >= min_docs)
+        return frozenset(h[~stock].tolist())
+
+    return specific
+
+
+def _plain_grams(text: str) -> frozenset[tuple[str, ...]]:
+    w = text.split()
+    return frozenset(zip(w, w[1:], w[2:], strict=False))
+
+
+def carriers(c: Cluster, docs: dict[str, Document], specific: Specific | None = None) -> list[Member]:
+    """The members that carry a group's passage: the origin's, and each member sharing at least
+    ``TOP_MIN_SHARED`` non-stock word n-grams with the member it hangs under (itself a carrier; the
+    origin under a common upstream). The others share nothing but stock phrases with the group: a
+    formula (royal titles, a cable's opening) that chained their articles into it.
+
+    The parent is named by document: its first member listed before the child, as in the copy tree.
+    """
+    spec = specific or _plain_grams
+    cache: dict[tuple[str, int, int], frozenset] = {}
+
+    def grams(p) -> frozenset:
+        key = (p.doc, p.start, p.end)
+        if key not in cache:
+            cache[key] = spec(docs[p.doc].text[p.start : p.end])
+        return cache[key]
+
+    if c.origin is None:
+        return list(c.members)
+    keep: list[Member] = []
+    carrying: dict[str, bool] = {}  # a document's first member: does it carry?
+    firsts: dict[str, Member] = {}
+    for m in c.members:
+        if m.passage == c.origin:
+            ok = True
+        else:
+            above = firsts.get(m.parent) if m.parent else None
+            ref = above.passage if above is not None else c.origin
+            ok = (above is None or carrying[above.passage.doc]) and len(
+                grams(m.passage) & grams(ref)
+            ) >= TOP_MIN_SHARED
+        if ok:
+            keep.append(m)
+        if m.passage.doc not in firsts:
+            firsts[m.passage.doc] = m
+            carrying[m.passage.doc] = ok
+    return keep
+
+
+def stories(
+    clusters: list[Cluster],
+    docs: dict[str, Document],
+    specific: Specific | None = None,
+    boilerplate: _Boilerplate | None = None,
+) -> list[list[Cluster]]:
+    """The groups worth a place in the top list, most syndicated first, gathered by story.
+
+    Only a group's :func:`carriers` count: their outlets, then their number, rank it. A group is left
+    out when its origin passage has fewer than ``TOP_MIN_SPECIFIC`` word n-grams that are not stock
+    phrases (``specific``), when no other member carries it, or when most of its carriers are mostly
+    their outlet's boilerplate. A group joins the first (most syndicated) story whose leading group
+    shares at least two of its carriers' documents and ``STORY_OVERLAP`` of the smaller one's: the
+    paragraphs of one article reprinted by several outlets are one story. Compared with the leader
+    only, so stories never chain.
+    """
+    spec = specific or _plain_grams
+    candidates = []
+    for c in clusters:
+        if c.origin is None:
+            continue
+        o = c.origin
+        if len(spec(docs[o.doc].text[o.start : o.end])) < TOP_MIN_SPECIFIC:
+            continue
+        keep = carriers(c, docs, spec)
+        if len(keep) < 2:
+            continue
+        if boilerplate is not None:
+            mostly = sum(
+                boilerplate.share(m.passage.doc, m.passage.start, m.passage.end) > TOP_MAX_BOILERPLATE
+                for m in keep
+            )
+            if 2 * mostly > len(keep):
+                continue
+        candidates.append((-len({docs[m.passage.doc].outlet for m in keep}), -len(keep), c.id, c, keep))
+    out: list[tuple[set[str], list[Cluster]]] = []
+    for *_, c, keep in sorted(candidates, key=lambda t: t[:3]):
+        members = {m.passage.doc for m in keep}
+        for lead, story in out:
+            shared = len(members & lead)
+            if shared >= 2 and shared >= STORY_OVERLAP * min(len(members), len(lead)):
+                story.append(c)
+                break
+        else:
+            out.append((members, [c]))
+    return [story for _, story in out]
+
+
+def _story_entry(
+    story: list[Cluster], by_id: dict[str, Document], rcfg: ReportConfig, specific: Specific | None
+) -> dict[str, Any]:
+    c = story[0]
+    keep = carriers(c, by_id, specific)
+    outlets: list[str] = []
+    for m in keep:
+        o = by_id[m.passage.doc].outlet
+        if o not in outlets:
+            outlets.append(o)
+    story_docs = {m.passage.doc for m in keep} | {
+        m.passage.doc for g in story[1:] for m in carriers(g, by_id, specific)
+    }
+    return {
+        "cluster": c.id,
+        "color": cluster_color(_index(c.id)),
+        "size": len(keep),
+        "left_out": c.size - len(keep),
+        "outlets": outlets,
+        "upstream": c.upstream,
+        "upstream_name": agency_name(c.upstream) if c.upstream else None,
+        "origin": _passage(by_id[c.origin.doc], c.origin.start, c.origin.end, rcfg.snippet_chars)
+        if c.origin
+        else None,
+        "tree": _tree(keep, by_id),
+        "story": {
+            "clusters": [g.id for g in story],
+            "documents": len(story_docs),
+            "outlets": len({by_id[d].outlet for d in story_docs}),
+        },
     }
 
 
@@ -308,7 +518,7 @@ def _view(doc: Document, members: list[tuple[Cluster, Member]], docs: dict[str, 
         "doc": doc.id,
         "outlet": doc.outlet,
         "published": doc.published,
-        "title": doc.title,
+        "title": display_text(doc.title),
         "url": doc.url,
         "text": doc.text,
         "segments": segments,

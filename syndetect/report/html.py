@@ -3,6 +3,12 @@
 Everything is inline (CSS, the heatmap as a ``data:`` URI); every value from the corpus goes through
 :func:`html.escape`. Reused spans are ``<mark>`` elements with their group's colour, each linking to
 the origin passage (or to the group's card when the origin document is not shown).
+
+Numbers that may carry a sign (time lags) and ranges are left-to-right isolates (``<bdi dir="ltr">``):
+in right-to-left text a bare ``-8.92`` shows as ``8.92-``. Identifiers and times are isolates too.
+The outlet matrix fits a desktop page whole (narrow columns, vertical headers); on a narrower screen
+it scrolls inside its own box with the outlet names kept in view (a sticky first column), so no origin
+column is ever cut off and the page itself never scrolls sideways. Self-reuse is a column of its own.
 """
 
 from __future__ import annotations
@@ -27,6 +33,19 @@ nav a{margin-inline-end:.8rem}
 .stat{border:1px solid var(--line);border-radius:8px;padding:.35rem .7rem;background:var(--soft)}
 .stat b{display:block;font-size:1.15rem}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}
+.matrix-box{--rowhead:7.5rem;scroll-padding-inline-start:var(--rowhead)}
+table.matrix{font-size:.8rem}
+table.matrix th,table.matrix td{padding:.15rem .25rem;min-width:2.4rem}
+table.matrix th.col{writing-mode:vertical-rl;transform:rotate(180deg);vertical-align:bottom;text-align:start;padding:.4rem .1rem;min-width:2.4rem}
+table.matrix th.row,table.matrix th.corner{position:sticky;inset-inline-start:0;z-index:1;background:var(--soft);
+ width:var(--rowhead);min-width:var(--rowhead);max-width:var(--rowhead);white-space:normal;overflow-wrap:anywhere;text-align:start}
+table.matrix th.corner{z-index:2;font-weight:normal;font-size:.75rem}
+table.matrix .up{background:#eef3fb}
+table.matrix .gap{border-inline-start:3px double var(--muted)}
+table.matrix td.self{background:repeating-linear-gradient(45deg,#f1f1f1 0 4px,#fff 4px 8px);color:var(--muted)}
+table.matrix td.diag{color:var(--line)}
+.num{direction:ltr;unicode-bidi:isolate;white-space:nowrap;font-variant-numeric:tabular-nums}
+.hint{color:var(--muted);font-size:.85rem}
 table{border-collapse:collapse;font-size:.88rem;margin:.5rem 0}
 th,td{border:1px solid var(--line);padding:.2rem .5rem;text-align:center;white-space:nowrap}
 th{background:var(--soft)}
@@ -70,6 +89,16 @@ def _time(value: Any) -> str:
     return f'<bdi class="id time" dir="ltr">{_e(value)}</bdi>'
 
 
+def _num(value: Any) -> str:
+    """A number that may be negative, as a left-to-right isolate (the minus stays on its left)."""
+    return f'<bdi class="num" dir="ltr">{_e(value)}</bdi>'
+
+
+def _range(lo: Any, hi: Any) -> str:
+    """``lo – hi`` read left to right as one isolate, whatever the signs."""
+    return f'<bdi class="num" dir="ltr">{_e(lo)} – {_e(hi)}</bdi>'
+
+
 def _pct(x: float | None) -> str:
     return "" if x is None else f"{x * 100:.0f}%"
 
@@ -98,10 +127,10 @@ def render_html(data: dict[str, Any], png: bytes | None = None, meta: dict[str, 
         "<body>",
         _header(data["summary"]),
         _matrix(data["matrix"], png),
-        _lags(data["lags"]),
+        _lags(data["lags"], data.get("self_lags")),
         _passages(data["passages"], view_anchor),
         _documents(data["documents"], view_anchor),
-        _views(data["views"], view_anchor, origin_shown),
+        _views(data["views"], view_anchor, origin_shown, _carded(data["passages"])),
         _footer(meta),
         "</body>",
         "</html>",
@@ -137,38 +166,78 @@ def _header(s: dict[str, Any]) -> str:
 
 
 def _matrix(m: dict[str, Any], png: bytes | None) -> str:
-    head = "".join(f"<th>{_id(c)}</th>" for c in m["cols"])
+    cols = m["cols"]
+    first_up = next((k for k, c in enumerate(cols) if c.startswith("upstream:")), None)
+
+    def cls(k: int, base: str = "") -> str:
+        names = [base] if base else []
+        if first_up is not None and k >= first_up:
+            names.append("up")
+        if k == first_up:
+            names.append("gap")
+        return f' class="{" ".join(names)}"' if names else ""
+
+    head = "".join(f'<th scope="col"{cls(k, "col")}>{_id(c)}</th>' for k, c in enumerate(cols))
     rows = []
-    for a, shares, counts, total in zip(m["rows"], m["shares"], m["counts"], m["totals"], strict=True):
-        cells = "".join(
-            f'<td style="{_heat(v)}" title="{_e(n)}">{_pct(v)}</td>' if n else "<td></td>"
-            for v, n in zip(shares, counts, strict=True)
+    for a, shares, counts, total, own, own_share in zip(
+        m["rows"], m["shares"], m["counts"], m["totals"], m["self"], m["self_shares"], strict=True
+    ):
+        cells = []
+        for k, (c, v, n) in enumerate(zip(cols, shares, counts, strict=True)):
+            if c == a:
+                cells.append('<td class="diag" title="انظر عمود إعادة النشر الذاتي">—</td>')
+            elif n:
+                shown = _pct(v) if v >= 0.005 else _num("<1%")  # isolated: "<" stays left of "1%"
+                cells.append(f'<td{cls(k)} style="{_heat(v)}" title="{_e(n)}">{shown}</td>')
+            else:
+                cells.append(f"<td{cls(k)}></td>")
+        own_cell = _num(f"{own} ({_pct(own_share)})") if own else ""
+        rows.append(
+            f'<tr><th scope="row" class="row">{_id(a)}</th>{"".join(cells)}'
+            f'<td class="gap">{_e(total)}</td><td class="self">{own_cell}</td></tr>'
         )
-        rows.append(f"<tr><th>{_id(a)}</th>{cells}<td>{_e(total)}</td></tr>")
     img = ""
     if png:
         uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
         img = f'<img class="heatmap" src="{uri}" alt="خريطة حرارية لمصفوفة إعادة النشر بين المنافذ">'
     return (
         '<section id="matrix"><h2>من يعيد نشر من؟ <span class="en">outlet matrix</span></h2>'
-        "<p>الصف: المنفذ الذي أعاد النشر؛ العمود: أصل النص (منفذ، أو وكالة خارج المدونة "
-        f"{_id('upstream:…')}). الخلية: حصة المقاطع المعاد نشرها في الصف التي أصلها العمود.</p>"
-        '<div class="scroll"><table><thead><tr><th>المنفذ \\ الأصل</th>'
-        f"{head}<th>المقاطع</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>{img}</section>"
+        "<p>الصف: المنفذ الذي أعاد النشر؛ العمود: أصل النص (منفذ آخر، أو وكالة خارج المدونة "
+        f"{_id('upstream:…')}). الخلية: حصة المقاطع التي نقلها الصف عن منافذ أخرى وأصلها العمود. "
+        "إعادة المنفذ نشر نصوصه لا تدخل في الخلايا: لها عمود خاص (العدد وحصته من كل ما أعاد نشره).</p>"
+        '<p class="hint">على الشاشات الضيقة تُسحب المصفوفة أفقيا وتبقى أسماء المنافذ ظاهرة.</p>'
+        '<div class="scroll matrix-box"><table class="matrix"><thead><tr>'
+        '<th class="corner" scope="col">المنفذ \\ الأصل</th>'
+        f'{head}<th scope="col" class="gap" title="المقاطع المنقولة عن منافذ أخرى">المجموع</th>'
+        '<th scope="col" class="own" title="إعادة المنفذ نشر نصوصه: العدد وحصته">ذاتي</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>{img}</section>"
     )
 
 
-def _lags(rows: list[dict[str, Any]]) -> str:
+def _lag_table(rows: list[dict[str, Any]]) -> str:
     body = "".join(
-        f"<tr><td>{_id(r['outlet'])}</td><td>{_id(r['source'])}</td><td>{_e(r['n'])}</td>"
-        f"<td>{_e(r['median_hours'])}</td><td>{_e(r['q1_hours'])} – {_e(r['q3_hours'])}</td>"
-        f"<td>{_e(r['min_hours'])} – {_e(r['max_hours'])}</td></tr>"
+        f"<tr><td>{_id(r['outlet'])}</td><td>{_id(r['source'])}</td><td>{_num(r['n'])}</td>"
+        f"<td>{_num(r['median_hours'])}</td><td>{_range(r['q1_hours'], r['q3_hours'])}</td>"
+        f"<td>{_range(r['min_hours'], r['max_hours'])}</td></tr>"
         for r in rows
     )
     return (
+        '<div class="scroll"><table class="lags"><thead><tr><th>المنفذ</th><th>الأصل</th><th>العدد</th>'
+        f"<th>الوسيط</th><th>الربيعان</th><th>المدى</th></tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def _lags(rows: list[dict[str, Any]], self_rows: list[dict[str, Any]] | None = None) -> str:
+    own = ""
+    if self_rows:
+        own = (
+            '<details><summary>إعادة المنفذ نشر نصوصه <span class="en">self-reuse</span></summary>'
+            f"{_lag_table(self_rows)}</details>"
+        )
+    return (
         '<section id="lags"><h2>الفارق الزمني عن الأصل <span class="en">time lag, hours</span></h2>'
-        '<div class="scroll"><table><thead><tr><th>المنفذ</th><th>الأصل</th><th>العدد</th><th>الوسيط</th>'
-        f"<th>الربيعان</th><th>المدى</th></tr></thead><tbody>{body}</tbody></table></div></section>"
+        "<p>بالساعات من نشر الأصل؛ السالب يعني أن النسخة حملت وقتا أقدم من الأصل (وقت زحف مثلا).</p>"
+        f"{_lag_table(rows)}{own}</section>"
     )
 
 
@@ -181,9 +250,9 @@ def _tree(nodes: list[dict[str, Any]], view_anchor: dict[str, str]) -> str:
         if n.get("rule"):
             chips.append(f'<span class="chip">{_e(n["rule"])}</span>')
         if n.get("similarity") is not None:
-            chips.append(f'<span class="chip">تشابه {_e(n["similarity"])}</span>')
+            chips.append(f'<span class="chip">تشابه {_num(n["similarity"])}</span>')
         if n.get("lag_hours") is not None:
-            chips.append(f'<span class="chip">بعد {_e(n["lag_hours"])} ساعة</span>')
+            chips.append(f'<span class="chip">بعد {_num(n["lag_hours"])} ساعة</span>')
         if n.get("credited") is True:
             chips.append('<span class="chip credited">منسوب</span>')
         elif n.get("credited") is False:
@@ -205,12 +274,26 @@ def _passages(passages: list[dict[str, Any]], view_anchor: dict[str, str]) -> st
         if p.get("upstream"):
             up = f" — مصدر مشترك: <b>{_e(p['upstream_name'])}</b> {_id(p['upstream'])}"
         origin = p.get("origin") or {}
+        story = p.get("story") or {}
+        more = ""
+        others = len(story.get("clusters", [])) - 1
+        if others > 0:
+            more = (
+                f'<p class="hint">القصة نفسها: {_num(others)} مقاطع أخرى منقولة، في {_num(story["documents"])} '
+                f"وثيقة من {_num(story['outlets'])} منافذ.</p>"
+            )
+        if p.get("left_out"):
+            more += (
+                f'<p class="hint">و{_num(p["left_out"])} أعضاء آخرون في المجموعة لا يشاركونها إلا عبارات '
+                "جاهزة (ألقاب، صيغ): لا تظهر هنا، وكلها في <code>clusters.jsonl</code>.</p>"
+            )
+        aliases = "".join(f'<span id="{_e(cid)}"></span>' for cid in story.get("clusters", [])[1:])
         cards.append(
             f'<article class="cluster" id="{_e(p["cluster"])}" style="--c:{_e(p["color"])}">'
             f'<h3><span class="swatch"></span> {_id(p["cluster"])}: {_e(len(p["outlets"]))} منافذ، '
             f"{_e(p['size'])} مقاطع{up}</h3>"
             f'<blockquote dir="auto">{_e(origin.get("text"))}</blockquote>'
-            f"{_tree(p['tree'], view_anchor)}</article>"
+            f"{more}{aliases}{_tree(p['tree'], view_anchor)}</article>"
         )
     return (
         '<section id="passages"><h2>أكثر المقاطع نسخا وشجرة النسخ <span class="en">most syndicated passages</span></h2>'
@@ -238,11 +321,18 @@ def _documents(rows: list[dict[str, Any]], view_anchor: dict[str, str]) -> str:
     )
 
 
-def _views(views: list[dict[str, Any]], view_anchor: dict[str, str], origin_shown: set[str]) -> str:
+def _carded(passages: list[dict[str, Any]]) -> set[str]:
+    """The groups with an anchor in the top list: each story's groups (its card holds their ids)."""
+    return {cid for p in passages for cid in (p.get("story") or {}).get("clusters", [p["cluster"]])}
+
+
+def _views(
+    views: list[dict[str, Any]], view_anchor: dict[str, str], origin_shown: set[str], carded: set[str]
+) -> str:
     out = []
     placed: set[str] = set()
     for v in views:
-        text = _marked_text(v, origin_shown, placed)
+        text = _marked_text(v, origin_shown, placed, carded)
         sources = []
         for src in v["sources"]:
             o = src.get("origin") or {}
@@ -256,7 +346,7 @@ def _views(views: list[dict[str, Any]], view_anchor: dict[str, str], origin_show
                 where = f"الأصل: {link} {_id(o.get('outlet'))} {_time(o.get('published'))}"
             sources.append(
                 f'<div class="src" style="--c:{_e(src["color"])}"><span class="swatch"></span> '
-                f'<a href="#{_e(src["cluster"])}">{_id(src["cluster"])}</a> — {where}'
+                f"{_cluster_link(src['cluster'], carded)} — {where}"
                 f'<div dir="auto">{_e(o.get("text"))}</div></div>'
             )
         out.append(
@@ -273,7 +363,11 @@ def _views(views: list[dict[str, Any]], view_anchor: dict[str, str], origin_show
     )
 
 
-def _marked_text(v: dict[str, Any], origin_shown: set[str], placed: set[str]) -> str:
+def _cluster_link(cid: str, carded: set[str]) -> str:
+    return f'<a href="#{_e(cid)}">{_id(cid)}</a>' if cid in carded else _id(cid)
+
+
+def _marked_text(v: dict[str, Any], origin_shown: set[str], placed: set[str], carded: set[str]) -> str:
     """The view's text, its reused spans as ``<mark>`` elements (origin spans get the anchor)."""
     text = v["text"]
     parts = []
@@ -286,17 +380,19 @@ def _marked_text(v: dict[str, Any], origin_shown: set[str], placed: set[str]) ->
         color = _e(seg["color"])
         anchor = ""
         if seg["role"] == "origin":
-            href = f"#{_e(cid)}"
+            href = f"#{_e(cid)}" if cid in carded else ""
             if cid not in placed:
                 anchor = f' id="o-{_e(cid)}"'
                 placed.add(cid)
             title = f"{cid}: الأصل"
         else:
-            href = f"#o-{_e(cid)}" if cid in origin_shown else f"#{_e(cid)}"
+            href = f"#o-{_e(cid)}" if cid in origin_shown else (f"#{_e(cid)}" if cid in carded else "")
             title = f"{cid}: منقول عن {seg.get('upstream') or seg.get('origin')}"
         parts.append(
             f'<mark class="{_e(seg["role"])}" data-cluster="{_e(cid)}" data-color="{color}"{anchor} '
-            f'style="background-color:{color}" title="{_e(title)}"><a href="{href}">{piece}</a></mark>'
+            f'style="background-color:{color}" title="{_e(title)}">'
+            + (f'<a href="{href}">{piece}</a>' if href else piece)
+            + "</mark>"
         )
     return "".join(parts)
 

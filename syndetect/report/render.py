@@ -26,13 +26,16 @@ def csv_cell(value: Any) -> Any:
 
 
 def matrix_csv(data: dict[str, Any]) -> str:
-    """The matrix as CSV: one row per reusing outlet, one column per origin, shares, then the total."""
+    """The matrix as CSV: one row per reusing outlet, one column per origin (shares of the row's
+    cross-outlet reuse), the cross-outlet total, then the outlet's reuse of itself (count, share)."""
     m = data["matrix"]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["outlet", *map(csv_cell, m["cols"]), "reused_passages"])
-    for a, shares, total in zip(m["rows"], m["shares"], m["totals"], strict=True):
-        w.writerow([csv_cell(a), *shares, total])
+    w.writerow(["outlet", *map(csv_cell, m["cols"]), "reused_passages", "self_reused", "self_share"])
+    for a, shares, total, own, own_share in zip(
+        m["rows"], m["shares"], m["totals"], m["self"], m["self_shares"], strict=True
+    ):
+        w.writerow([csv_cell(a), *shares, total, own, own_share])
     return buf.getvalue()
 
 
@@ -50,7 +53,14 @@ def heatmap_png(data: dict[str, Any]) -> bytes:
     fig = Figure(figsize=(width, height), dpi=110)
     ax = fig.add_subplot()
     if rows and cols:
-        im = ax.imshow(m["shares"], cmap="YlOrRd", vmin=0, vmax=1, aspect="auto")
+        import numpy as np
+
+        shares = np.array(m["shares"], dtype=float)
+        for i, a in enumerate(rows):  # an outlet's reuse of itself is not in the matrix: grey
+            if a in cols:
+                shares[i, cols.index(a)] = np.nan
+        cmap = matplotlib.colormaps["YlOrRd"].with_extremes(bad="#e6e6e6")
+        im = ax.imshow(np.ma.masked_invalid(shares), cmap=cmap, vmin=0, vmax=1, aspect="auto")
         ax.set_xticks(range(len(cols)), labels=cols, rotation=45, ha="right", fontsize=8)
         ax.set_yticks(range(len(rows)), labels=rows, fontsize=8)
         if len(rows) * len(cols) <= 400:
@@ -70,12 +80,13 @@ def heatmap_png(data: dict[str, Any]) -> bytes:
     else:
         ax.text(0.5, 0.5, "no reuse found", ha="center", va="center")
         ax.set_axis_off()
-    ax.set_xlabel("origin (outlet or upstream agency)")
+    ax.set_xlabel("origin (another outlet or an upstream agency)")
     ax.set_ylabel("reusing outlet")
-    ax.set_title("Who reuses whom")
+    # two short lines: one long line is wider than the figure of a small corpus and gets cut off
+    ax.set_title("Who reuses whom\n(cross-outlet; self-reuse in grey, counted apart)", fontsize=10)
     fig.tight_layout()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
+    fig.savefig(buf, format="png", metadata={"Software": None}, bbox_inches="tight", pad_inches=0.1)
     return buf.getvalue()
 
 
@@ -85,6 +96,20 @@ def render_json(data: dict[str, Any]) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|!])")
+_LRI, _PDI = "\u2066", "\u2069"
+_SAFE_ID = re.compile(r"[A-Za-z0-9.:/#?=+-]+")
+
+
+def _md_num(value: Any) -> str:
+    """A number that may be negative, in a left-to-right isolate (U+2066 ... U+2069): in right-to-left
+    text a bare ``-8.92`` shows as ``8.92-``."""
+    return f"{_LRI}{value}{_PDI}"
+
+
+def _md_id(value: Any) -> str:
+    """An identifier: a code span when it is plain, else escaped text (no raw HTML either way)."""
+    text = str(value)
+    return _md_code(text) if _SAFE_ID.fullmatch(text) else _md_cell(text)
 
 
 def _md_cell(value: Any) -> str:
@@ -120,10 +145,15 @@ def render_markdown(data: dict[str, Any], png_name: str | None = None) -> str:
         "",
     ]
     m = data["matrix"]
-    out.append("| outlet | " + " | ".join(_md_cell(c) for c in m["cols"]) + " | passages |")
-    out.append("|---" * (len(m["cols"]) + 2) + "|")
-    for a, row, total in zip(m["rows"], m["shares"], m["totals"], strict=True):
-        out.append(f"| {_md_cell(a)} | " + " | ".join(f"{v:.2f}" if v else "" for v in row) + f" | {total} |")
+    out.append("| outlet | " + " | ".join(_md_cell(c) for c in m["cols"]) + " | passages | self |")
+    out.append("|---" * (len(m["cols"]) + 3) + "|")
+    for a, row, total, own, own_share in zip(
+        m["rows"], m["shares"], m["totals"], m["self"], m["self_shares"], strict=True
+    ):
+        cells = ["—" if c == a else (f"{v:.2f}" if v else "") for c, v in zip(m["cols"], row, strict=True)]
+        own_cell = f"{own} ({own_share:.0%})" if own else ""
+        out.append(f"| {_md_cell(a)} | " + " | ".join(cells) + f" | {total} | {own_cell} |")
+    out += ["", "Self-reuse (an outlet's own passages again) is counted apart, not in the cells."]
     if png_name:
         out += ["", f"![outlet matrix heatmap]({png_name})"]
     out += [
@@ -133,17 +163,31 @@ def render_markdown(data: dict[str, Any], png_name: str | None = None) -> str:
         "| outlet | origin | n | median | q1 | q3 | min | max |",
     ]
     out.append("|---|---|---|---|---|---|---|---|")
-    for r in data["lags"]:
+    for r in data["lags"] + data.get("self_lags", []):
         out.append(
-            f"| {_md_cell(r['outlet'])} | {_md_cell(r['source'])} | {r['n']} | {r['median_hours']} | {r['q1_hours']} "
-            f"| {r['q3_hours']} | {r['min_hours']} | {r['max_hours']} |"
+            f"| {_md_cell(r['outlet'])} | {_md_cell(r['source'])} | {r['n']} | {_md_num(r['median_hours'])} "
+            f"| {_md_num(r['q1_hours'])} | {_md_num(r['q3_hours'])} | {_md_num(r['min_hours'])} "
+            f"| {_md_num(r['max_hours'])} |"
         )
-    out += ["", "## Most syndicated passages", ""]
+    out += ["", "## Most syndicated passages (one per story)", ""]
     for p in data["passages"]:
-        head = f"### {p['cluster']}: {len(p['outlets'])} outlets, {p['size']} passages"
+        head = f"### {_md_cell(p['cluster'])}: {len(p['outlets'])} outlets, {p['size']} passages"
         if p["upstream"]:
             head += f", common upstream {_md_cell(p['upstream_name'])} ({_md_cell(p['upstream'])})"
         out += [head, ""]
+        story = p.get("story") or {}
+        if len(story.get("clusters", [])) > 1:
+            out += [
+                f"The same story: {len(story['clusters']) - 1} more reused passages, in {story['documents']} "
+                f"documents of {story['outlets']} outlets.",
+                "",
+            ]
+        if p.get("left_out"):
+            out += [
+                f"{p['left_out']} more members of the group share only stock phrases (titles, formulas) "
+                "with it: left out here, all in clusters.jsonl.",
+                "",
+            ]
         if p["origin"]:
             out += [f"> {_md_cell(p['origin']['text'])}", ""]
         out += _md_tree(p["tree"], 0)
@@ -151,13 +195,13 @@ def render_markdown(data: dict[str, Any], png_name: str | None = None) -> str:
     out += [
         "## Reuse per document",
         "",
-        "| document | outlet | published | reused | reused by others |",
-        "|---|---|---|---|---|",
+        "| document | outlet | title | published | reused | reused by others |",
+        "|---|---|---|---|---|---|",
     ]
     for d in data["documents"]:
         out.append(
-            f"| {_md_cell(d['doc'])} | {_md_cell(d['outlet'])} | {_md_cell(d['published'])} | "
-            f"{d['reused_share']:.0%} | {d['reused_by_others_share']:.0%} |"
+            f"| {_md_cell(d['doc'])} | {_md_cell(d['outlet'])} | {_md_cell(d.get('title'))} | "
+            f"{_md_cell(d['published'])} | {d['reused_share']:.0%} | {d['reused_by_others_share']:.0%} |"
         )
     return "\n".join(out) + "\n"
 
@@ -171,12 +215,12 @@ def _md_tree(nodes: list[dict[str, Any]], depth: int) -> list[str]:
         if n["similarity"] is not None:
             evidence.append(f"similarity {n['similarity']}")
         if n["lag_hours"] is not None:
-            evidence.append(f"lag {n['lag_hours']} h")
+            evidence.append(f"lag {_md_num(n['lag_hours'])} h")
         if n["credited"] is not None:
             evidence.append("credited" if n["credited"] else "uncredited")
         lines.append(
             "  " * depth
-            + f"- {_md_code(n['doc'])} ({_md_cell(n['outlet'])}, {_md_cell(n['published'])}) "
+            + f"- {_md_id(n['doc'])} ({_md_cell(n['outlet'])}, {_md_cell(n['published'])}) "
             + f"\\[{n['start']}:{n['end']}\\] — "
             + ", ".join(evidence)
         )

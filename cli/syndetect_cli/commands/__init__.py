@@ -6,3 +6,4 @@ from syndetect_cli.commands import evaluate  # noqa: F401
 from syndetect_cli.commands import extract  # noqa: F401
 from syndetect_cli.commands import report  # noqa: F401
 from syndetect_cli.commands import index  # noqa: F401
+from syndetect_cli.commands import trace  # noqa: F401

@@ -24,7 +24,8 @@ Backend = Annotated[
     str,
     typer.Option(
         "--backend",
-        help="local (default) or spark (pyspark; JSONL/Parquet inputs, local or Hadoop URIs; "
+        help="local (default), stream (bounded memory: batches and band buckets spilled to a temporary "
+        "folder) or spark (pyspark; JSONL/Parquet inputs, local or Hadoop URIs; "
         "$SYNDETECT_SPARK_MASTER or spark-submit's master, else local[*]). Same output bytes.",
     ),
 ]
@@ -36,18 +37,13 @@ SkipInvalid = Annotated[
 def read(opts: Options, inputs: list[str], skip_invalid: bool, cfg=None):
     """The configuration, the documents of all inputs and the read statistics (bad input: exit 2)."""
     from syndetect.io.readers import ReadStats, read_documents
+    from syndetect.pipeline import reading
 
     cfg = cfg or opts.config(skip_invalid)
     stats = ReadStats()
     progress = opts.progress()
-    docs = []
     with errors():
-        for doc in read_documents(inputs, cfg.read, stats):
-            docs.append(doc)
-            if progress and len(docs) % 500 == 0:
-                progress("read", len(docs), 0)
-    if progress:
-        progress("read", len(docs), len(docs))
+        docs = list(reading(read_documents(inputs, cfg.read, stats), stats, progress))
     return cfg, docs, stats, progress
 
 
@@ -56,8 +52,8 @@ def detect(opts: Options, inputs: list[str], skip_invalid: bool, cfg=None, backe
     from syndetect.detect.corpus import find_pairs
     from syndetect.pipeline import Run
 
-    if backend not in ("local", "spark"):
-        fail(f"--backend {backend}: choose local or spark")
+    if backend not in ("local", "stream", "spark"):
+        fail(f"--backend {backend}: choose local, stream or spark")
     if backend == "spark":
         try:
             from syndetect.backends.spark import check_inputs, run_paths, session
@@ -70,11 +66,17 @@ def detect(opts: Options, inputs: list[str], skip_invalid: bool, cfg=None, backe
         with errors():
             return run_paths(spark, inputs, cfg or opts.config(skip_invalid))
 
+    if backend == "stream":
+        from syndetect.backends.stream import run_inputs
+
+        with errors():
+            return run_inputs(inputs, cfg or opts.config(skip_invalid), opts.progress())
+
     t0 = time.perf_counter()
     cfg, docs, stats, progress = read(opts, inputs, skip_invalid, cfg)
     seconds = time.perf_counter() - t0
     with errors():
-        return Run(find_pairs(docs, cfg, progress), cfg, stats, progress, seconds)
+        return Run(find_pairs(docs, cfg, progress), cfg, stats, progress, seconds, started=t0)
 
 
 @app.command("normalize")
@@ -154,10 +156,13 @@ def dedup_command(
 ) -> None:
     """The corpus with duplicates removed (one survivor per group, or repeated passages cut out).
 
-    Document level: one survivor per group of near-duplicate documents. Passage level: repeated
-    passages cut out of later documents.
+    Document level: a document goes only when most of its word n-grams (dedup.threshold, 0.8 of its
+    5-grams) are in the kept document it names, measured directly, and no differing numbers or names
+    make it another story on the same template; rewrites of a story stay. kept.jsonl keeps each input
+    record's own fields. Passage level: repeated passages cut out of later documents. For a crawl, use
+    --profile crawl-dedup (finds only in-order copies; faster).
 
-    Example: syndetect dedup crawl.jsonl.gz -o kept.jsonl --removed removed.jsonl --keep earliest
+    Example: syndetect --profile crawl-dedup dedup crawl.jsonl.gz -o kept.jsonl --removed removed.jsonl
     """
     from syndetect.config import ConfigError, with_overrides
 

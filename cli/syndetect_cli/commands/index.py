@@ -21,6 +21,7 @@ index_app = typer.Typer(
 )
 app.add_typer(index_app, name="index")
 
+
 def index_option(required: bool = True):
     """The ``--index PATH`` option."""
     return typer.Option(
@@ -132,7 +133,9 @@ def build_command(
         if store.exists():
             from syndetect.index.store import IndexError_
 
-            raise IndexError_(f"{store.location}: an index already exists (add to it with: syndetect index add)")
+            raise IndexError_(
+                f"{store.location}: an index already exists (add to it with: syndetect index add)"
+            )
     is_file = not index.startswith(("redis://", "rediss://", "unix://"))
     work = open_store(f"{index}.building-{os.getpid()}") if is_file else store
     try:
@@ -190,7 +193,9 @@ def remove_command(
     store = open_index(index)
     with index_errors():
         got = remove(store, ids, opts.progress())
-    opts.say(f"removed {got['removed']} documents; {got['clusters_regrouped']} clusters regrouped -> {store.location}")
+    opts.say(
+        f"removed {got['removed']} documents; {got['clusters_regrouped']} clusters regrouped -> {store.location}"
+    )
 
 
 @index_app.command("stats")
