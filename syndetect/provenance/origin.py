@@ -24,6 +24,8 @@ other member's parent is the member it most likely copied from, with the rule th
 - ``tie:agency-first``, ``tie:shorter-is-copy``, ``tie:contains-more``, ``tie:undecided``: the
   parent's time ties with the member's; the agency rule, the text rule (or nothing, then time and id
   order) put the parent first.
+- ``shared-edits``: among candidates about as similar, the passages could not tell; the earlier
+  document whose edits the member shares is its parent (:mod:`syndetect.provenance.lineage`).
 - ``undated``: the member has no time; attached to the most similar dated member.
 - ``same-document``: another passage of the origin's own document, attached to the origin.
 - ``credited-order``: the parent is later by the clock but was put first because another member
@@ -405,7 +407,9 @@ def clock_rule(
     """
     if lag is None or lag >= 0 or rule in ("credited-order", "credited-source"):
         return rule
-    bases = {w.basis for w in (when(child, pcfg.crawl_window_hours), when(parent, pcfg.crawl_window_hours)) if w}
+    bases = {
+        w.basis for w in (when(child, pcfg.crawl_window_hours), when(parent, pcfg.crawl_window_hours)) if w
+    }
     base = rule.removeprefix("tie:")
     if "crawl" in bases:
         return f"crawl:{base}"
