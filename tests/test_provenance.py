@@ -49,6 +49,7 @@ RULES = {
     "tie:shorter-is-copy",
     "tie:contains-more",
     "tie:undecided",
+    "shared-edits",
 }
 
 

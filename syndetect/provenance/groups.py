@@ -40,6 +40,7 @@ from syndetect.provenance.origin import (
     mark_crawl_batches,
     shared_spans,
     time_key,
+    when,
     with_sources,
 )
 from syndetect.provenance.revisions import Revisions, drop_revision_pairs, revision_chains
@@ -250,7 +251,7 @@ def build_clusters(
     comps = connected_components(len(graph.nodes), links)
     if split_density is not None:
         comps = split_sparse(comps, sims, split_density)
-    comps = merge_enclosed(comps, graph.nodes)
+    comps = merge_enclosed(comps, graph.nodes, docs, pcfg)
     comp_of = {g: c for c, comp in enumerate(comps) for g in comp}
     comp_sims: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
     for (u, v), s in sims.items():
@@ -350,16 +351,25 @@ def _translation_edges(
 ENCLOSED_GROUP_SHARE = 0.5  # a group joins the one that encloses at least this share of its documents
 
 
-def merge_enclosed(comps: list[list[int]], nodes: list[Passage]) -> list[list[int]]:
+def merge_enclosed(
+    comps: list[list[int]],
+    nodes: list[Passage],
+    docs: dict[str, Document] | None = None,
+    pcfg: ProvenanceConfig | None = None,
+) -> list[list[int]]:
     """Components joined to the component whose members enclose theirs: one passage, one group.
 
     A story trimmed by some reprints is matched over its first part by them and over the whole by
     others; the two spans of the wire are two nodes (they overlap too little to be one), so the story
     would come out as two groups holding the same passage. A component S joins component G when at
     least two of S's documents, and at least ``ENCLOSED_GROUP_SHARE`` of them, have their node inside a
-    node of G of the same document (``ENCLOSED_SHARE`` of it within). A sentence quoted by several
-    stories is enclosed by as many groups, none of them holding most of it, so it chains nothing.
+    node of G of the same document (``ENCLOSED_SHARE`` of it within), and (with ``docs``) one of S's
+    first-published documents is among them: the passage came into S from G's story. A sentence
+    quoted by several stories is enclosed by as many groups, none of them holding most of it, so it
+    chains nothing; a quote that a story and its reprints took from an earlier source stays the
+    source's own group (its origin is not in the story's group).
     """
+    pcfg = pcfg or ProvenanceConfig()
     comp_of = {g: k for k, comp in enumerate(comps) for g in comp}
     by_doc: dict[str, list[int]] = defaultdict(list)
     for g, p in enumerate(nodes):
@@ -382,12 +392,26 @@ def merge_enclosed(comps: list[list[int]], nodes: list[Passage]) -> list[list[in
             continue
         target = max(sorted(votes), key=lambda t: len(votes[t]))
         n = len(votes[target])
-        if n >= 2 and n >= ENCLOSED_GROUP_SHARE * len(docs_here):
-            uf.union(k, target)
+        if n < 2 or n < ENCLOSED_GROUP_SHARE * len(docs_here):
+            continue
+        if docs is not None and not _first_published(docs_here, docs, pcfg) & votes[target]:
+            continue
+        uf.union(k, target)
     merged: dict[int, list[int]] = defaultdict(list)
     for k, comp in enumerate(comps):
         merged[uf.find(k)].extend(comp)
     return sorted((sorted(c) for c in merged.values()), key=min)
+
+
+def _first_published(ids: Iterable[str], docs: dict[str, Document], pcfg: ProvenanceConfig) -> set[str]:
+    """The documents that no other of ``ids`` was surely published before (all of them when none
+    has a time)."""
+    whens = {i: when(docs[i], pcfg.crawl_window_hours) for i in ids}
+    dated = [w for w in whens.values() if w is not None]
+    if not dated:
+        return set(whens)
+    first_hi = min(w.hi for w in dated)
+    return {i for i, w in whens.items() if w is not None and w.lo <= first_hi}
 
 
 NEAR_GAP = 200  # characters: two nodes of one document this close are one member of a group

@@ -24,6 +24,8 @@ other member's parent is the member it most likely copied from, with the rule th
 - ``tie:agency-first``, ``tie:shorter-is-copy``, ``tie:contains-more``, ``tie:undecided``: the
   parent's time ties with the member's; the agency rule, the text rule (or nothing, then time and id
   order) put the parent first.
+- ``shared-edits``: among candidates about as similar, the passages could not tell; the earlier
+  document whose edits the member shares is its parent (:mod:`syndetect.provenance.lineage`).
 - ``undated``: the member has no time; attached to the most similar dated member.
 - ``same-document``: another passage of the origin's own document, attached to the origin.
 - ``credited-order``: the parent is later by the clock but was put first because another member
@@ -372,17 +374,48 @@ def infer_tree(
                 sim = ctx.text_similarity(x, origin)
         child_doc, parent_doc = docs[nodes[x].doc], docs[nodes[parent].doc]
         credited = ctx.credited(child_doc.id, parent_doc.id) if ctx.credited else None
+        lag = lag_hours(child_doc, parent_doc)
         members.append(
             Member(
                 nodes[x],
                 parent_doc.id,
                 round(sim, 4) if sim is not None else None,
-                lag_hours(child_doc, parent_doc),
-                rule,
+                lag,
+                clock_rule(rule, lag, child_doc, parent_doc, pcfg),
                 credited,
             )
         )
     return origin, members
+
+
+def clock_rule(
+    rule: str, lag: float | None, child: Document, parent: Document, pcfg: ProvenanceConfig
+) -> str:
+    """The edge's rule, saying why the clock is overruled when the parent's stamp is the later one.
+
+    A negative lag is only possible when a stamp is not a publication time: a crawl time (the WARC
+    date, a crawl batch: ``crawl:<rule>``), a day-only date (``day:<rule>``), or when a credit put the
+    credited agency first (``credited-order``, ``credited-source``). ``tie:`` gives way to the reason.
+
+    >>> from syndetect.io.readers import parse_published
+    >>> def d(i, when, **extra):
+    ...     t, p = parse_published(when)
+    ...     return Document(i, "", i, when, t, p, extra=extra)
+    >>> spa, paper = d("spa", "2015-08-10T20:27:16"), d("paper", "2015-08-10T19:55:37", published_source="crawl-batch")
+    >>> clock_rule("tie:agency-first", -0.53, paper, spa, ProvenanceConfig())
+    'crawl:agency-first'
+    """
+    if lag is None or lag >= 0 or rule in ("credited-order", "credited-source"):
+        return rule
+    bases = {
+        w.basis for w in (when(child, pcfg.crawl_window_hours), when(parent, pcfg.crawl_window_hours)) if w
+    }
+    base = rule.removeprefix("tie:")
+    if "crawl" in bases:
+        return f"crawl:{base}"
+    if "day" in bases:
+        return f"day:{base}"
+    return "credited-order"  # both stamps are points: only a credit can have put the later one first
 
 
 def copy_order(nodes: list[Passage], docs: dict[str, Document], ctx: TreeContext | None = None) -> list[int]:
