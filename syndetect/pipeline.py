@@ -381,7 +381,9 @@ class Run:
                     outs.write_jsonl(removed, dd.removed)
                 outs.write_jsonl(out, self._ticking(dd.kept_records(), len(dd.kept)))
             stats = self.stats(groups=level == "passage")
-            stats.update({"kept": len(dd.kept), "removed": len(dd.removed), "level": level, "dedup": dd.stats})
+            stats.update(
+                {"kept": len(dd.kept), "removed": len(dd.removed), "level": level, "dedup": dd.stats}
+            )
             return self._write_stats(outs, [removed, out], stats)
 
     def write_report(self, out: str | os.PathLike[str], *, outputs: Outputs | None = None) -> dict[str, Any]:

@@ -50,7 +50,9 @@ class Result:
         return f"rc={self.rc}\nstdout={self.out[:2000]}\nstderr={self.err[-4000:]}"
 
 
-def cli(*args: str, stdin: bytes | None = None, timeout: float = 180, user: int | None = None, cwd=None) -> Result:
+def cli(
+    *args: str, stdin: bytes | None = None, timeout: float = 180, user: int | None = None, cwd=None
+) -> Result:
     """Run ``syndetect --quiet ARGS`` (optionally as another user) and collect what it printed."""
     preexec = None
     if user is not None:
@@ -135,8 +137,16 @@ BIG = "9" * 5000
 
 BAD_RECORDS = [
     # (case id, the raw JSON line, what the message says)
-    ("deep_array_extra", '{"id": "x", "text": "نص", "tags": ' + "[" * DEEP + "]" * DEEP + "}", "nested deeper"),
-    ("deep_object_extra", '{"id": "x", "text": "نص", "m": ' + '{"a": ' * 3000 + "1" + "}" * 3000 + "}", "nested deeper"),
+    (
+        "deep_array_extra",
+        '{"id": "x", "text": "نص", "tags": ' + "[" * DEEP + "]" * DEEP + "}",
+        "nested deeper",
+    ),
+    (
+        "deep_object_extra",
+        '{"id": "x", "text": "نص", "m": ' + '{"a": ' * 3000 + "1" + "}" * 3000 + "}",
+        "nested deeper",
+    ),
     ("deep_array_id", '{"id": ' + "[" * DEEP + "]" * DEEP + ', "text": "نص"}', "nested deeper"),
     ("deep_array_text", '{"id": "x", "text": ' + "[" * 150 + "]" * 150 + "}", "nested deeper"),
     ("huge_int_extra", '{"id": "x", "text": "نص", "n": ' + BIG + "}", "5000 digits"),
@@ -229,8 +239,16 @@ def test_malformed_canonical_url_in_a_warc_page(work):
 
     warc = work / "crawl.warc.gz"
     with WarcBuilder(warc) as w:
-        w.response("https://www.spa.gov.sa/a1", _page(f"<p>{ARTICLE}</p>", "<link rel='canonical' href='http://[oops/'>"))
-        w.response("https://www.okaz.com.sa/b2", _page(f"<article><p>{ARTICLE}</p></article>", "<meta property='og:url' content='https://[::1/x'>"))
+        w.response(
+            "https://www.spa.gov.sa/a1",
+            _page(f"<p>{ARTICLE}</p>", "<link rel='canonical' href='http://[oops/'>"),
+        )
+        w.response(
+            "https://www.okaz.com.sa/b2",
+            _page(
+                f"<article><p>{ARTICLE}</p></article>", "<meta property='og:url' content='https://[::1/x'>"
+            ),
+        )
     warc.chmod(0o644)
     for flags in ([], ["--skip-invalid"]):
         res = cli("extract", warc, "-o", work / "docs.jsonl", *flags)
@@ -243,7 +261,9 @@ def test_malformed_canonical_url_in_a_warc_page(work):
 
 def test_malformed_canonical_url_in_an_html_file(work):
     page = work / "p.html"
-    page.write_text(_page(f"<p>{ARTICLE}</p>", "<link rel='canonical' href='http://[oops/'>"), encoding="utf-8")
+    page.write_text(
+        _page(f"<p>{ARTICLE}</p>", "<link rel='canonical' href='http://[oops/'>"), encoding="utf-8"
+    )
     res = cli("extract", page, "-o", work / "docs.jsonl")
     assert res.rc == 0, res
     (rec,) = strict_lines(work / "docs.jsonl")
@@ -299,7 +319,12 @@ def _as_nobody(work: Path) -> None:
 UNWRITABLE = [
     # (case id, how to make the output path (work -> path), command-line user, expected words)
     ("existing_folder", lambda w: (w / "out").mkdir() or w / "out", None, "is a directory"),
-    ("parent_is_a_file", lambda w: (w / "f").write_text("x") and w / "f" / "out.jsonl", None, "is not a folder"),
+    (
+        "parent_is_a_file",
+        lambda w: (w / "f").write_text("x") and w / "f" / "out.jsonl",
+        None,
+        "is not a folder",
+    ),
     ("name_over_255_bytes", lambda w: w / ("ب" * 130 + ".jsonl"), None, "file name too long"),
     ("empty_name", lambda w: "", None, "empty output path"),
 ]
@@ -367,11 +392,15 @@ def test_read_only_file_system(work):
 
 def test_config_that_is_not_utf8(work):
     cfg = work / "c.toml"
-    cfg.write_bytes(b'[read]\nskip_invalid = true\n# \xff\xfe\n')
-    one_line_error(cli("extract", corpus(work), "-o", work / "o.jsonl", "--config", cfg), str(cfg), "not UTF-8")
+    cfg.write_bytes(b"[read]\nskip_invalid = true\n# \xff\xfe\n")
+    one_line_error(
+        cli("extract", corpus(work), "-o", work / "o.jsonl", "--config", cfg), str(cfg), "not UTF-8"
+    )
     cfg.write_bytes(b"[read\n")
     one_line_error(cli("extract", corpus(work), "-o", work / "o.jsonl", "--config", cfg), "invalid TOML")
-    one_line_error(cli("extract", corpus(work), "-o", work / "o.jsonl", "--config", work / "none.toml"), "cannot read")
+    one_line_error(
+        cli("extract", corpus(work), "-o", work / "o.jsonl", "--config", work / "none.toml"), "cannot read"
+    )
 
 
 # ------------------------------------------------------------- 5: the outputs of one run, together
@@ -524,7 +553,7 @@ def test_ids_are_escaped_in_messages(work, bad_id, raw):
 def test_path_like_and_bidi_ids_and_outlets_are_plain_data(work):
     recs = [
         {"id": "../../etc/passwd", "text": PLANTED[0]["text"], "outlet": "\u202eevil"},
-        {"id": "/tmp/x", "text": PLANTED[0]["text"], "outlet": "=HYPERLINK(\"http://e\")"},
+        {"id": "/tmp/x", "text": PLANTED[0]["text"], "outlet": '=HYPERLINK("http://e")'},
     ]
     res = cli("clusters", write_jsonl(work / "p.jsonl", recs), "-o", work / "c.jsonl")
     assert res.rc == 0, res
@@ -588,7 +617,9 @@ def test_ctrl_c_exits_130_without_a_traceback(work, big, delay, jobs):
 
 
 def test_killed_main_process_leaves_quiet_workers(work, big):
-    proc, _, err = _interrupt_after(["pairs", big, "-o", work / "p.jsonl", "--jobs", "2"], 3.0, signal.SIGKILL, group=False)
+    proc, _, err = _interrupt_after(
+        ["pairs", big, "-o", work / "p.jsonl", "--jobs", "2"], 3.0, signal.SIGKILL, group=False
+    )
     # communicate() returned: every process holding the stderr pipe (the workers too) has gone.
     assert proc.returncode == -signal.SIGKILL
     assert "Traceback" not in err and "BrokenPipe" not in err, err
@@ -664,11 +695,16 @@ def test_truncated_warc_keeps_what_came_before_and_says_record_at_byte(work):
     assert f"{warc}:0" not in line
     res = cli("extract", warc, "-o", work / "o.jsonl", "--skip-invalid")
     assert res.rc == 0, res
-    assert [r["id"] for r in strict_lines(work / "o.jsonl")] == ["https://www.spa.gov.sa/a0", "https://www.spa.gov.sa/a1"]
+    assert [r["id"] for r in strict_lines(work / "o.jsonl")] == [
+        "https://www.spa.gov.sa/a0",
+        "https://www.spa.gov.sa/a1",
+    ]
 
 
 def test_json_errors_say_at_column_once(work):
-    line = one_line_error(cli("extract", corpus(work, '{"id": "x", "text": "unterminated'), "-o", work / "o.jsonl"))
+    line = one_line_error(
+        cli("extract", corpus(work, '{"id": "x", "text": "unterminated'), "-o", work / "o.jsonl")
+    )
     assert "at at" not in line and "column" in line
 
 
@@ -691,9 +727,24 @@ def test_persian_letters_fold_to_arabic(work):
 
 def test_matrix_csv_neutralises_formulas_and_markdown_escapes_html(work):
     recs = [
-        {"id": "a", "outlet": "=HYPERLINK(\"http://evil\",\"x\")", "text": PLANTED[0]["text"], "published": "2015-07-21"},
-        {"id": "b", "outlet": "+cmd|' /C calc'!A0", "text": PLANTED[0]["text"] + " <script>alert(1)</script>", "published": "2015-07-22"},
-        {"id": "<img src=x onerror=alert(1)>", "outlet": "@SUM(1)", "text": "<script>alert(2)</script> " + PLANTED[0]["text"], "published": "2015-07-23"},
+        {
+            "id": "a",
+            "outlet": '=HYPERLINK("http://evil","x")',
+            "text": PLANTED[0]["text"],
+            "published": "2015-07-21",
+        },
+        {
+            "id": "b",
+            "outlet": "+cmd|' /C calc'!A0",
+            "text": PLANTED[0]["text"] + " <script>alert(1)</script>",
+            "published": "2015-07-22",
+        },
+        {
+            "id": "<img src=x onerror=alert(1)>",
+            "outlet": "@SUM(1)",
+            "text": "<script>alert(2)</script> " + PLANTED[0]["text"],
+            "published": "2015-07-23",
+        },
     ]
     src = write_jsonl(work / "r.jsonl", recs)
     res = cli("report", src, "-o", work / "report.md")
@@ -733,7 +784,9 @@ def _number(cell: str) -> bool:
 )
 def test_odd_texts_run_through_the_pipeline(work, text, case):
     recs = [dict(d) for d in PLANTED] + [{"id": case, "text": text}, {"id": case + "2", "text": text}]
-    res = cli("clusters", write_jsonl(work / "o.jsonl", recs), "-o", work / "c.jsonl", "--pairs", work / "p.jsonl")
+    res = cli(
+        "clusters", write_jsonl(work / "o.jsonl", recs), "-o", work / "c.jsonl", "--pairs", work / "p.jsonl"
+    )
     assert res.rc == 0, res
     for p in strict_lines(work / "p.jsonl"):
         assert p["a"]["start"] < p["a"]["end"] and p["b"]["start"] < p["b"]["end"]

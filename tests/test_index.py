@@ -4,7 +4,13 @@ with stable cluster ids; a batch of another configuration is refused."""
 from __future__ import annotations
 
 import json
+import random
+import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -69,7 +75,7 @@ def test_build_on_the_demo_holds_what_a_run_finds(tmp_path):
     result = cli("index", "build", str(DEMO), "--index", ix)
     assert result.exit_code == 0, result.output
     info = stats(ix)
-    assert (info["documents"], info["pairs"], info["clusters"]) == (9, 16, 10)
+    assert (info["documents"], info["pairs"], info["clusters"]) == (9, 16, 9)
     assert info["scheme"]["scheme"] == "affine32" and len(info["fingerprint"]) == 16
     full = syndetect.run(str(DEMO))
     store = open_store(ix)
@@ -96,6 +102,7 @@ def test_add_in_two_batches_equals_one_run_and_keeps_cluster_ids(tmp_path):
     absorbed = {m for c in after.values() for m in c.get("merged_from", [])}
     for cid in before:
         assert cid in after or cid in absorbed, f"cluster {cid} vanished"
+        assert cid not in after or cid not in absorbed
 
 
 def test_adding_a_document_already_indexed_is_refused(tmp_path):
@@ -146,8 +153,13 @@ def test_remove_drops_the_document_its_pairs_and_regroups_its_clusters(tmp_path)
     assert list(run.pair_records()) == list(full.pair_records())
     assert without_ids(run.cluster_records()) == without_ids(full.cluster_records())
     after = {c["cluster"]: c for c in run.cluster_records()}
-    for cid in untouched:  # clusters without the document keep their ids and members
-        assert cid in after and after[cid]["members"] == before[cid]["members"]
+    spans = lambda rec: [(m["doc"], m["start"], m["end"]) for m in rec["members"]]  # noqa: E731
+    absorbed = {m for c in after.values() for m in c.get("merged_from", [])}
+    assert absorbed, "RT's quotes, without RT, are Addiyar's passages: their groups join Addiyar's"
+    for cid in untouched:  # clusters without the document keep their ids and passages
+        assert cid in after and spans(after[cid]) == spans(before[cid])
+        if not after[cid].get("merged_from"):  # and, when nothing joined them, their members
+            assert after[cid]["members"] == before[cid]["members"]
     gone = cli("index", "remove", "rt-1", "--index", ix)
     assert gone.exit_code == 2 and "not in the index" in gone.stderr
 
@@ -173,7 +185,6 @@ def test_first_nine_days_then_the_other_nine_equal_one_run_over_all_eighteen(tmp
     assert without_ids(run.cluster_records()) == without_ids(full.cluster_records())
     after = {c["cluster"]: c for c in run.cluster_records()}
     into = {m: c["cluster"] for c in after.values() for m in c.get("merged_from", [])}
-    assert into, "the sample has clusters that the later days merge"
     grew = 0
     for cid, rec in before.items():
         docs_before = {m["doc"] for m in rec["members"]}
@@ -280,3 +291,147 @@ def test_buckets_pushed_over_the_cap_and_reopened_give_what_a_run_gives(tmp_path
     run = index_run(store)
     assert list(run.pair_records()) == list(before.pair_records())
     assert without_ids(run.cluster_records()) == without_ids(before.cluster_records())
+
+
+# ----------------------------------------------------------------------------------------- kills
+
+SYNDETECT = str(Path(sys.executable).with_name("syndetect"))
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """The installed command in its own process (its real stdout, stderr and exit status)."""
+    return subprocess.run([SYNDETECT, "--quiet", *args], capture_output=True, text=True, timeout=600)
+
+
+def dump(path: str) -> dict:
+    """Everything a SQLite index holds (every table, every row, sorted) and its ``index stats``."""
+    db = sqlite3.connect(path)
+    try:
+        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        tables = {n: sorted(db.execute(f"SELECT * FROM {n}").fetchall(), key=repr) for n in sorted(names)}
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        db.close()
+    got = run_cli("index", "stats", "--index", path, "--json")
+    assert got.returncode == 0, got.stderr
+    info = json.loads(got.stdout)
+    info.pop("bytes")  # the write-ahead log's size, not what the index holds
+    info.pop("index")
+    return {"tables": tables, "stats": info}
+
+
+def test_a_killed_add_leaves_the_index_as_it_was(tmp_path):
+    records = snn.sample(160)
+    first = write(tmp_path / "first.jsonl", records[:80])
+    rest = write(tmp_path / "rest.jsonl", records[80:])
+    ix, probe = str(tmp_path / "snn.index"), str(tmp_path / "probe.index")
+    assert run_cli("index", "build", first, "--index", ix).returncode == 0
+    saved = tmp_path / "saved.index"
+    shutil.copyfile(ix, saved)
+    shutil.copyfile(ix, probe)
+    before = dump(ix)
+    t0 = time.perf_counter()
+    assert run_cli("index", "add", rest, "--index", probe).returncode == 0  # the whole batch, its time
+    took = time.perf_counter() - t0
+    complete = dump(probe)
+    assert complete["stats"]["documents"] == 160 and complete != before
+    rng = random.Random(17)
+    outcomes = []
+    for i in range(5):
+        proc = subprocess.Popen(
+            [SYNDETECT, "--quiet", "index", "add", rest, "--index", ix],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        # the first kill early in the batch, the others anywhere in it (the write is at its end)
+        time.sleep(rng.uniform(0.1, 0.5 if i == 0 else 1.0) * took)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = dump(ix)  # readable, and whole: all of the batch or none of it
+        assert now in (before, complete)
+        outcomes.append(now == before)
+        print(f"kill {i}: the index {'as before' if now == before else 'with the whole batch'}")
+        if now == complete:  # this kill came after the commit: back to the index before the batch
+            for suffix in ("-wal", "-shm"):
+                Path(ix + suffix).unlink(missing_ok=True)
+            shutil.copyfile(saved, ix)
+            assert dump(ix) == before
+    assert any(outcomes), "every kill came after the commit: the test did not interrupt a batch"
+    again = run_cli("index", "add", rest, "--index", ix)  # the same batch again succeeds
+    assert again.returncode == 0, again.stderr
+    assert dump(ix) == complete
+
+
+# ----------------------------------------------------------------------------------------- bad indexes
+
+QUOTE = "لولا قراراتكم وأعمالكم لكان الإرهاب الذي انتشر في المنطقة قد ابتلع المزيد من الدول"
+
+
+def _commands(ix: str, batch: str) -> list[tuple[str, ...]]:
+    return [
+        ("index", "add", batch, "--index", ix),
+        ("index", "stats", "--index", ix),
+        ("index", "remove", "rt-1", "--index", ix),
+        ("trace", QUOTE, "--index", ix, "--json"),
+        ("trace", "--doc", "rt-1", "--index", ix),
+    ]
+
+
+def _spoil(ix: Path, how: str) -> None:
+    """Turn a good index into a bad one of the kind ``how``."""
+    if how == "missing":
+        ix.unlink()
+    elif how in ("format", "scheme", "normalizer", "fingerprint"):
+        db = sqlite3.connect(ix)
+        value = {
+            "format": "syndetect-index/0",
+            "scheme": '{"scheme": "mersenne61", "num_perm": 64}',
+            "normalizer": '{"version": "0.1", "unicode": "9.0.0"}',
+            "fingerprint": "0123456789abcdef",
+        }[how]
+        db.execute("UPDATE meta SET value = ? WHERE key = ?", (value, how))
+        db.commit()
+        db.close()
+    elif how == "garbage":
+        ix.write_bytes(random.Random(5).randbytes(64 * 1024))
+    elif how == "truncated":
+        data = ix.read_bytes()
+        ix.write_bytes(data[: len(data) // 3])
+    elif how == "empty_file":
+        ix.write_bytes(b"")
+
+
+@pytest.mark.parametrize(
+    "how", ["missing", "format", "scheme", "normalizer", "fingerprint", "garbage", "truncated", "empty_file"]
+)
+def test_a_bad_index_is_one_line_exit_2_and_nothing_is_lost(tmp_path, how):
+    ix = tmp_path / "demo.index"
+    recs = demo_records()
+    assert cli("index", "build", write(tmp_path / "a.jsonl", recs[:-1]), "--index", str(ix)).exit_code == 0
+    _spoil(ix, how)
+    kept = ix.read_bytes() if ix.exists() else None
+    batch = write(tmp_path / "b.jsonl", recs[-1:])
+    for args in _commands(str(ix), batch):
+        if args[:2] == ("index", "stats") and how in ("scheme", "normalizer", "fingerprint"):
+            continue  # stats shows what an index was made with, whatever this syndetect's defaults
+        got = run_cli(*args)
+        lines = got.stderr.splitlines()
+        assert got.returncode == 2, (args, got.stderr)
+        assert len(lines) == 1 and lines[0].startswith("error: ") and str(ix) in lines[0], (args, got.stderr)
+        assert got.stdout == ""
+        assert (ix.read_bytes() if ix.exists() else None) == kept, f"{args} changed the index"
+
+
+def test_an_unreachable_redis_is_one_line_exit_2(tmp_path):
+    pytest.importorskip("redis", reason="the redis client (extra 'redis') is not installed")
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"redis://127.0.0.1:{port}/0"
+    for args in _commands(url, str(DEMO)):
+        got = run_cli(*args)
+        lines = got.stderr.splitlines()
+        assert got.returncode == 2 and len(lines) == 1, (args, got.stderr)
+        assert "cannot reach Redis" in lines[0] and "Traceback" not in got.stderr

@@ -503,7 +503,9 @@ class SparkRun(Run):
             self.spark, list(records), str(path), output_format(str(path)), partitions, partition_by
         )
 
-    def write_pairs(self, out, partitions: int | None = None, partition_by=None, *, outputs=None) -> dict[str, Any]:
+    def write_pairs(
+        self, out, partitions: int | None = None, partition_by=None, *, outputs=None
+    ) -> dict[str, Any]:
         """``pairs.jsonl`` (see the class)."""
         if not self._by_spark(partitions, partition_by, out):
             return super().write_pairs(out, outputs=outputs)

@@ -72,6 +72,7 @@ def dedup_documents(
     cfg: DedupConfig | None = None,
     keep: str | None = None,
     normalize: NormalizeConfig | None = None,
+    seen: frozenset[str] | set[str] = frozenset(),
 ) -> DedupResult:
     """One survivor per group of copies; every removed document names the kept one it is a copy of.
 
@@ -81,12 +82,13 @@ def dedup_documents(
         cfg: the ``[dedup]`` settings (threshold, n, evidence against).
         keep: ``earliest`` or ``longest`` (``cfg.keep`` when not given).
         normalize: how words are normalized before the n-grams are taken.
+        seen: documents already kept (an index's): survivors ahead of every other, never removed.
     """
     cfg = cfg or DedupConfig()
     keep = keep or cfg.keep
     tokens = {d.id: words(d.text, normalize) for d in docs}
     grams = _Grams(tokens, cfg.ngram)
-    order = sorted(docs, key=lambda d: survivor_key(d, keep))
+    order = sorted(docs, key=lambda d: (d.id not in seen, survivor_key(d, keep)))
     rank = {d.id: k for k, d in enumerate(order)}
     by_id = {d.id: d for d in docs}
 
@@ -111,13 +113,18 @@ def dedup_documents(
         members = members_of[d.id]
         near = {first_of.get(x, x) for m in members for x in neighbours.get(m, ())}
         cands = sorted((c for c in near if c in kept and tokens[c]), key=rank.__getitem__)
-        decided = _best_survivor(d, cands, by_id, tokens, grams, cfg, not_removed)
+        if d.id in seen:
+            decided = None
+        else:
+            decided = _best_survivor(d, cands, by_id, tokens, grams, cfg, not_removed)
         if decided is None:
             kept.add(d.id)
         else:
             survivor[d.id] = decided
         for m in members[1:]:
-            if decided is None:
+            if m in seen:
+                kept.add(m)
+            elif decided is None:
                 reason = "exact" if _squeeze(by_id[m].text) == _squeeze(d.text) else "normalized"
                 survivor[m] = (d.id, 1.0, 1.0, reason)
             else:

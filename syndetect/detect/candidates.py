@@ -67,9 +67,11 @@ def window_table(
     bands: int,
     rows: int,
     signed: Callable[[int], None] | None = None,
+    keyed: bool = True,
 ) -> WindowTable:
     """Sign every window of the given documents in one channel and return their band keys
-    (``signed(n)``: told the number of documents signed so far, batch by batch)."""
+    (``signed(n)``: told the number of documents signed so far, batch by batch; ``keyed=False``:
+    signatures only, the keys left empty)."""
     scale = cfg.segment.wide if channel == "bag_wide" else 1
     stride = cfg.segment.stride * scale
     span = max(1, round(cfg.segment.window * scale / stride))
@@ -98,7 +100,9 @@ def window_table(
         keep = ~(sigs == EMPTY).all(axis=1)
         docs_out.append(wdoc[keep])
         first_out.append(wfirst[keep])
-        keys_out.append(band_keys(sigs[keep], bands, rows))
+        keys_out.append(
+            band_keys(sigs[keep], bands, rows) if keyed else np.empty((int(keep.sum()), 0), np.uint64)
+        )
         sigs_out.append(sigs[keep])
         batch_hashes.clear()
         batch_docs.clear()

@@ -42,7 +42,6 @@ from syndetect.io.serialize import cluster_json
 from syndetect.pipeline import Run
 from syndetect.provenance.groups import group_matches
 from syndetect.provenance.origin import time_key
-from syndetect.provenance.span_graph import interval_jaccard
 from syndetect.records import Cluster, Document, Match, Member, Passage
 from syndetect.text.normalize import UNICODE_VERSION
 
@@ -185,23 +184,35 @@ def _banding(threshold: float, num_perm: int, bands: int, rows: int) -> tuple[in
     return (bands, rows) if bands and rows else choose_params(threshold, num_perm)
 
 
-def windows(feats: list[Features], serials: list[int], cfg: Config, with_sigs: bool = True) -> Windows:
-    """Sign and band the windows of documents (features and serial numbers side by side)."""
+def windows(
+    feats: list[Features],
+    serials: list[int],
+    cfg: Config,
+    with_sigs: bool = True,
+    channels: Iterable[str] | None = None,
+    keyed: bool = True,
+) -> Windows:
+    """Sign and band the windows of documents (features and serial numbers side by side); only
+    ``channels`` when given; ``keyed=False``: signatures only (no band entries)."""
     bands, rows = _banding(cfg.lsh.threshold, cfg.minhash.num_perm, cfg.lsh.bands, cfg.lsh.rows)
     keys_out, wins_out, sig_of = [], [], {}
     ids = [k for k, f in enumerate(feats) if f.indexed]
     serial = np.asarray(serials, dtype=np.int64)
     for channel in cfg.lsh.channels:
+        if channels is not None and channel not in channels:
+            continue
         c = CHANNEL_NO[channel]
-        t = window_table(feats, ids, channel, cfg, bands, rows)
+        t = window_table(feats, ids, channel, cfg, bands, rows, keyed=keyed)
         if not len(t.doc):
             continue
         wins = (serial[t.doc] << (_ORD_BITS + _CHAN_BITS)) | (c << _ORD_BITS) | _ordinals(t.doc)
+        if with_sigs:
+            sig_of.update(zip(wins.tolist(), t.sigs, strict=True))
+        if not keyed:
+            continue
         salted = (t.keys ^ np.uint64(_SALT[c])).view(np.int64)
         keys_out.append(salted.reshape(-1))
         wins_out.append(np.repeat(wins, bands))
-        if with_sigs:
-            sig_of.update(zip(wins.tolist(), t.sigs, strict=True))
     if not keys_out:
         return Windows(np.empty(0, np.int64), np.empty(0, np.int64), sig_of)
     return Windows(np.concatenate(keys_out), np.concatenate(wins_out), sig_of)
@@ -265,17 +276,17 @@ class _Sigs:
         self.cfg, self.known, self.feats = cfg, known, feats
 
     def __call__(self, wins: np.ndarray) -> np.ndarray:
-        missing = sorted(
-            {
-                int(s)
-                for w, s in zip(wins.tolist(), serial_of(wins).tolist(), strict=True)
-                if w not in self.known
-            }
-        )
-        if missing:
-            got = self.feats(missing)  # serial -> Features
-            ser = sorted(got)
-            self.known.update(windows([got[s] for s in ser], ser, self.cfg).sig_of)
+        todo: dict[int, set[int]] = defaultdict(set)  # channel -> serials with windows to sign
+        for w, s, c in zip(wins.tolist(), serial_of(wins).tolist(), channel_of(wins).tolist(), strict=True):
+            if w not in self.known:
+                todo[c].add(s)
+        if todo:
+            got = self.feats(sorted(set().union(*todo.values())))  # serial -> Features
+            for c, serials in todo.items():
+                ser = sorted(serials)
+                channel = [name for name, no in CHANNEL_NO.items() if no == c]
+                signed = windows([got[s] for s in ser], ser, self.cfg, channels=channel, keyed=False)
+                self.known.update(signed.sig_of)
         return np.stack([self.known[w] for w in wins.tolist()])
 
 
@@ -408,10 +419,38 @@ def _recheck(
     return {p: found[p] for p in wanted if p in found}
 
 
-def add(store: Store, docs: list[Document], cfg: Config, progress: Progress | None = None) -> dict[str, Any]:
-    """Index a batch: its reuse against everything indexed and within itself; clusters updated."""
-    t0 = time.perf_counter()
-    meta = check(store, cfg)
+def _verify_involved(
+    loader: _Loader, cands: dict[tuple[int, int], bool], recheck: set[tuple[int, int]], cfg: Config
+) -> tuple[list[Match], set[tuple[str, str]]]:
+    """Verify candidate document pairs (serials) over the documents they involve; also the stored
+    document pairs ``recheck`` names, by id, whose rows are to be replaced by the verified ones."""
+    involved = sorted({s for p in list(cands) + list(recheck) for s in p})
+    id_list = loader.ids(involved)
+    loader.documents(id_list)
+    feats = loader.features(involved)
+    name = dict(zip(involved, id_list, strict=True))
+    by_ids = {tuple(sorted((name[a], name[b]))): bag for (a, b), bag in cands.items()}
+    matches = _verify([loader.docs[name[s]] for s in involved], [feats[s] for s in involved], by_ids, cfg)
+    dropped = {tuple(sorted((name[a], name[b]))) for a, b in recheck}
+    return matches, dropped
+
+
+@dataclass
+class Detected:
+    """A batch's reuse against the index and within itself, before anything is written."""
+
+    meta: dict[str, str]
+    corpus: Corpus  # the batch, prepared
+    serials: list[int]  # the batch's serial numbers
+    windows: Windows  # the batch's windows
+    loader: _Loader  # the batch's and the involved stored documents
+    candidates: int  # candidate document pairs
+    recheck: set[tuple[int, int]]  # stored document pairs checked again
+    matches: list[Match]  # verified pairs (the batch's, and the re-checked stored ones)
+    dropped: set[tuple[str, str]]  # stored document pairs whose rows the re-checked ones replace
+
+
+def _check_batch(store: Store, docs: list[Document]) -> None:
     seen: set[str] = set()
     for d in docs:
         if d.id in seen:
@@ -423,6 +462,12 @@ def add(store: Store, docs: list[Document], cfg: Config, progress: Progress | No
         raise IndexError_(
             f"{store.location}: document {first!r} is already indexed ({len(already)} of the batch are)"
         )
+
+
+def detect(store: Store, docs: list[Document], cfg: Config, progress: Progress | None = None) -> Detected:
+    """A batch's reuse against everything indexed and within itself (nothing is written)."""
+    meta = check(store, cfg)
+    _check_batch(store, docs)
     corpus = prepare(docs, cfg, progress)
     start = int(meta.get("next_serial", "1"))
     serials = list(range(start, start + len(corpus.docs)))
@@ -455,14 +500,16 @@ def add(store: Store, docs: list[Document], cfg: Config, progress: Progress | No
     rechecked = _recheck(store, loader, sigs, recheck, new_n, cfg)
     all_cands = dict(cands)
     all_cands.update(rechecked)
-    involved = sorted({s for p in list(all_cands) + list(recheck) for s in p})
-    id_list = loader.ids(involved)
-    loader.documents(id_list)
-    feats = loader.features(involved)
-    name = dict(zip(involved, id_list, strict=True))
-    by_ids = {tuple(sorted((name[a], name[b]))): bag for (a, b), bag in all_cands.items()}
-    matches = _verify([loader.docs[name[s]] for s in involved], [feats[s] for s in involved], by_ids, cfg)
-    dropped = {tuple(sorted((name[a], name[b]))) for a, b in recheck}
+    matches, dropped = _verify_involved(loader, all_cands, recheck, cfg)
+    return Detected(meta, corpus, serials, new_w, loader, len(cands), recheck, matches, dropped)
+
+
+def add(store: Store, docs: list[Document], cfg: Config, progress: Progress | None = None) -> dict[str, Any]:
+    """Index a batch: its reuse against everything indexed and within itself; clusters updated."""
+    t0 = time.perf_counter()
+    got = detect(store, docs, cfg, progress)
+    meta, corpus, serials, new_w, loader = got.meta, got.corpus, got.serials, got.windows, got.loader
+    matches, dropped, start = got.matches, got.dropped, int(meta.get("next_serial", "1"))
     touched = {d for ab in dropped for d in ab} | {d.id for d in corpus.docs}
     change = Change(corpus.docs, corpus.feats, set(), _pair_rows(matches), dropped, touched)
     batch = Batch()
@@ -490,8 +537,8 @@ def add(store: Store, docs: list[Document], cfg: Config, progress: Progress | No
         "documents": len(corpus.docs),
         "indexed": sum(f.indexed for f in corpus.feats),
         "windows": int(len(np.unique(new_w.wins))),
-        "candidate_doc_pairs": len(cands),
-        "rechecked_doc_pairs": len(recheck),
+        "candidate_doc_pairs": got.candidates,
+        "rechecked_doc_pairs": len(got.recheck),
         "verified_pairs": len(matches),
         **cstats,
         "seconds": {"detect": round(t1 - t0, 3), "clusters": round(time.perf_counter() - t1, 3)},
@@ -532,14 +579,7 @@ def remove(store: Store, ids: list[str], progress: Progress | None = None) -> di
     sigs = _Sigs(cfg, {}, loader.features)
     delta = {k: -n for k, n in gone.items()}
     rechecked = _recheck(store, loader, sigs, recheck, delta, cfg)
-    involved = sorted({s for p in recheck for s in p})
-    id_list = loader.ids(involved)
-    loader.documents(id_list)
-    feats = loader.features(involved)
-    name = dict(zip(involved, id_list, strict=True))
-    by_ids = {tuple(sorted((name[a], name[b]))): bag for (a, b), bag in rechecked.items()}
-    matches = _verify([loader.docs[name[s]] for s in involved], [feats[s] for s in involved], by_ids, cfg)
-    dropped = {tuple(sorted((name[a], name[b]))) for a, b in recheck}
+    matches, dropped = _verify_involved(loader, rechecked, recheck, cfg)
     touched = {d for ab in dropped for d in ab} | set(ids)
     for p in store.pairs(ids):
         touched.update((p.a, p.b))
@@ -687,8 +727,9 @@ def _successors(
 ) -> dict[str, int]:
     """Each stored cluster's successor among the new groups: the group holding most of its members
     unchanged (same document and span), then most of them still there (a span of the same document
-    overlapping it by ``min_overlap``, interval Jaccard: the cluster stage's own rule for one passage);
-    the earlier group on a tie. A cluster none of whose members is still there has none."""
+    covering at least ``min_overlap`` of the stored one: a passage that grew into a longer one, as
+    groups join enclosed components, is still there); the earlier group on a tie. A cluster none of
+    whose members is still there has none."""
     spans: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # doc -> (group, start, end)
     for g, c in enumerate(clusters):
         for m in c.members:
@@ -702,7 +743,7 @@ def _successors(
             for g, s, e in spans.get(m["doc"], ()):
                 if (s, e) == (m["start"], m["end"]):
                     hit_same.add(g)
-                if interval_jaccard((s, e), (m["start"], m["end"])) >= min_overlap:
+                if _covered((m["start"], m["end"]), (s, e)) >= min_overlap:
                     hit_near.add(g)
             for g in hit_same:
                 same[g] += 1
@@ -713,19 +754,28 @@ def _successors(
     return out
 
 
+def _covered(old: tuple[int, int], new: tuple[int, int]) -> float:
+    """The share of span ``old`` that span ``new`` covers."""
+    inter = min(old[1], new[1]) - max(old[0], new[0])
+    return max(inter, 0) / max(old[1] - old[0], 1)
+
+
 def assign_ids(
     clusters: list[Cluster], old: dict[str, tuple[int, dict]], next_seq: int, min_overlap: float = 0.5
 ) -> tuple[list[tuple[str, int, list[str]]], int]:
     """Stable ids. Each stored cluster the change touched passes to its successor (the new group that
     holds most of its members: :func:`_successors`). A group that succeeds one cluster keeps its id
-    (grown or shrunk); one that succeeds several keeps the oldest id and lists the others (and what they
-    had absorbed) in ``merged_from``; a group that succeeds none gets the next new id."""
-    heirs: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    (grown or shrunk); one that succeeds several keeps the id of the one whose origin it keeps (the
+    oldest of those, else the oldest) and lists the others (and what they had absorbed) in
+    ``merged_from``; a group that succeeds none gets the next new id."""
+    heirs: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for cid, g in _successors(clusters, old, min_overlap).items():
-        heirs[g].append((old[cid][0], cid))
+        o, kept = old[cid][1].get("origin") or {}, clusters[g].origin
+        same = o.get("doc") == kept.doc and o.get("start", 0) < kept.end and kept.start < o.get("end", 0)
+        heirs[g].append((0 if same else 1, old[cid][0], cid))
     out = []
     for g in range(len(clusters)):
-        got = sorted(heirs.get(g, ()))
+        got = [(seq, cid) for _, seq, cid in sorted(heirs.get(g, ()))]
         if not got:
             out.append((f"c-{next_seq:06d}", next_seq, []))
             next_seq += 1

@@ -214,6 +214,13 @@ class SQLiteStore(Store):
         if self._db is None:
             if not self.exists():
                 raise IndexError_(f"{self.path}: no index here (make one with: syndetect index build)")
+            try:
+                with open(self.path, "rb") as fh:
+                    head = fh.read(16)
+            except OSError as err:
+                raise IndexError_(f"{self.path}: cannot read the index ({err.strerror})") from None
+            if head != b"SQLite format 3\x00":  # sqlite would take an empty file for a new database
+                raise IndexError_(f"{self.path}: not a syndetect index or corrupted (not a SQLite file)")
             self._db = self._connect()
             try:
                 self._db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
@@ -301,7 +308,10 @@ class SQLiteStore(Store):
             db.execute("CREATE TEMP TABLE IF NOT EXISTS q (key INTEGER PRIMARY KEY)")
             db.execute("BEGIN")  # one transaction for the lookup (read-only on the index itself)
             db.executemany("INSERT INTO temp.q VALUES (?)", ((k,) for k in keys.tolist()))
-            rows = db.execute("SELECT b.key, b.win FROM temp.q JOIN bands b ON b.key = q.key").fetchall()
+            # CROSS JOIN keeps the few asked keys as the outer loop: one b-tree seek each, never a scan
+            rows = db.execute(
+                "SELECT b.key, b.win FROM temp.q CROSS JOIN bands b ON b.key = q.key"
+            ).fetchall()
             db.execute("DELETE FROM temp.q")
             db.execute("COMMIT")
         except sqlite3.DatabaseError as err:

@@ -21,6 +21,23 @@ Inputs = Annotated[
         show_default=False,
     ),
 ]
+MaybeInputs = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="[INPUT]...",
+        help="JSONL (.jsonl, .jsonl.gz, - for stdin), .csv, a directory of .txt files, .html, .warc, "
+        ".warc.gz; none with --index.",
+        show_default=False,
+    ),
+]
+IndexPath = Annotated[
+    str | None,
+    typer.Option(
+        "--index",
+        metavar="PATH",
+        help="Write what an index holds (a SQLite file, or redis://host:port/db) instead of reading INPUT.",
+    ),
+]
 Backend = Annotated[
     str,
     typer.Option(
@@ -54,7 +71,9 @@ def plan(command: str, output: str, inputs: list[str], backend: str = "local", *
     from syndetect.pipeline import outputs_for
 
     paths = [output, *extra.values()]
-    if backend == "spark" and any(p and ("://" in p or p.lower().rstrip("/").endswith(".parquet")) for p in paths):
+    if backend == "spark" and any(
+        p and ("://" in p or p.lower().rstrip("/").endswith(".parquet")) for p in paths
+    ):
         return nullcontext()  # Spark checks and writes its own storage
     with errors():
         return outputs_for(command, output, inputs=inputs, **extra)
@@ -92,6 +111,24 @@ def detect(opts: Options, inputs: list[str], skip_invalid: bool, cfg=None, backe
         return Run(find_pairs(docs, cfg, progress), cfg, stats, progress, seconds, started=t0)
 
 
+def source(opts: Options, inputs: list[str] | None, index: str | None, skip_invalid: bool, backend: str):
+    """The Run of the inputs, or (``--index``, no INPUT) of everything indexed."""
+    if index is None:
+        if not inputs:
+            fail("give INPUT... (or --index PATH)")
+        return detect(opts, inputs, skip_invalid, backend=backend)
+    if inputs:
+        fail("--index writes what the index holds: give no INPUT")
+    if backend != "local":
+        fail("--index reads the index itself: no --backend")
+    from syndetect.index.core import index_run
+    from syndetect_cli.commands.index import index_errors, open_index
+
+    store = open_index(index)
+    with index_errors():
+        return index_run(store, opts.progress())
+
+
 @app.command("normalize")
 @command
 def normalize_command(
@@ -120,18 +157,19 @@ def normalize_command(
 @command
 def pairs_command(
     opts: Options,
-    inputs: Inputs,
+    inputs: MaybeInputs = None,
     output: str = typer.Option(..., "--output", "-o", help="pairs.jsonl (- for stdout)."),
+    index: IndexPath = None,
     skip_invalid: SkipInvalid = False,
     backend: Backend = "local",
 ) -> None:
-    """Every verified reuse between passages of two different documents, as pairs.jsonl.
+    """Every verified reuse between passages of two different documents, as pairs.jsonl; with --index
+    (no INPUT), every pair the index holds.
 
     Example: syndetect pairs data/demo.jsonl -o pairs.jsonl
     """
-    cfg = opts.config(skip_invalid)
-    with errors(), plan("pairs", output, inputs, backend) as outs:
-        run = detect(opts, inputs, skip_invalid, cfg, backend)
+    with errors(), plan("pairs", output, inputs or [], backend) as outs:
+        run = source(opts, inputs, index, skip_invalid, backend)
         summary = run.write_pairs(output, outputs=outs)
     opts.say(f"{summary['verified_pairs']} verified pairs among {summary['documents']} documents -> {output}")
 
@@ -140,19 +178,20 @@ def pairs_command(
 @command
 def clusters_command(
     opts: Options,
-    inputs: Inputs,
+    inputs: MaybeInputs = None,
     output: str = typer.Option(..., "--output", "-o", help="clusters.jsonl (- for stdout)."),
     pairs: str = typer.Option(None, "--pairs", help="Also write the verified pairs here."),
+    index: IndexPath = None,
     skip_invalid: SkipInvalid = False,
     backend: Backend = "local",
 ) -> None:
-    """Provenance groups: passages that are copies of one another, with the origin and copy tree.
+    """Provenance groups: passages that are copies of one another, with the origin and copy tree; with
+    --index (no INPUT), the index's clusters with their stable ids and merged_from.
 
     Example: syndetect clusters data/demo.jsonl -o clusters.jsonl
     """
-    cfg = opts.config(skip_invalid)
-    with errors(), plan("clusters", output, inputs, backend, pairs=pairs) as outs:
-        run = detect(opts, inputs, skip_invalid, cfg, backend)
+    with errors(), plan("clusters", output, inputs or [], backend, pairs=pairs) as outs:
+        run = source(opts, inputs, index, skip_invalid, backend)
         summary = run.write_clusters(output, pairs, outputs=outs)
     opts.say(f"{summary['clusters']} clusters from {summary['verified_pairs']} verified pairs -> {output}")
 
@@ -166,6 +205,13 @@ def dedup_command(
     removed: str = typer.Option(None, "--removed", help="removed.jsonl: what went, which survivor, why."),
     level: str = typer.Option(None, "--level", help="document (default) or passage."),
     keep: str = typer.Option(None, "--keep", help="earliest (default) or longest."),
+    index: str = typer.Option(
+        None,
+        "--index",
+        metavar="PATH",
+        help="Also drop the documents that duplicate an indexed one (named as their survivor); "
+        "the index is not changed.",
+    ),
     skip_invalid: SkipInvalid = False,
     backend: Backend = "local",
 ) -> None:
@@ -177,10 +223,15 @@ def dedup_command(
     record's own fields. Passage level: repeated passages cut out of later documents. For a crawl, use
     --profile crawl-dedup (finds only in-order copies; faster).
 
+    With --index (the daily crawl): the batch without the documents already seen, in the index or
+    earlier in the batch; each removed one names its survivor, an indexed document or one of the batch.
+
     Example: syndetect --profile crawl-dedup dedup crawl.jsonl.gz -o kept.jsonl --removed removed.jsonl
     """
     from syndetect.config import ConfigError, with_overrides
 
+    if index is not None:
+        return _dedup_index(opts, inputs, index, output, removed, level, keep, skip_invalid, backend)
     cfg = opts.config(skip_invalid)
     overrides = {k: v for k, v in (("level", level), ("keep", keep)) if v is not None}
     try:
@@ -194,6 +245,38 @@ def dedup_command(
         f"kept {summary['kept']} documents, removed {summary['removed']} "
         f"{'passages' if cfg.dedup.level == 'passage' else 'documents'} -> {output}"
     )
+
+
+def _dedup_index(opts, inputs, index, output, removed, level, keep, skip_invalid, backend) -> None:
+    """``dedup INPUT... --index PATH``: the batch against an index (document level)."""
+    from syndetect.config import ConfigError, with_overrides
+    from syndetect.index.dedup import dedup_batch
+    from syndetect_cli.commands.index import index_config, index_errors, open_index
+
+    if level not in (None, "document"):
+        fail("dedup --index works at document level")
+    if backend != "local":
+        fail("dedup --index reads the index itself: no --backend")
+    store = open_index(index)
+    cfg = index_config(opts, store, skip_invalid)
+    if keep is not None:
+        try:
+            cfg = with_overrides(cfg, {"dedup": {"keep": keep}})
+        except ConfigError as err:
+            fail(str(err))
+    with errors(), plan("dedup", output, inputs, removed=removed) as outs:
+        _, docs, read_stats, progress = read(opts, inputs, skip_invalid, cfg)
+        with index_errors():
+            dd = dedup_batch(store, docs, cfg, progress)
+        if removed:
+            outs.write_jsonl(removed, dd.removed)
+        outs.write_jsonl(output, dd.kept_records())
+        stats = {"documents": len(docs), "kept": len(dd.kept), "removed": len(dd.removed)}
+        stats.update({"level": "document", "index": store.location, "dedup": dd.stats})
+        for path in (removed, output):
+            if path:
+                outs.write_run_metadata(path, cfg, stats)
+    opts.say(f"kept {len(dd.kept)} documents, removed {len(dd.removed)} documents -> {output}")
 
 
 def demo_corpus() -> Path:

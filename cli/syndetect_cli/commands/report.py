@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from syndetect_cli.app import app
-from syndetect_cli.commands.core import Inputs, SkipInvalid, detect, plan
+from syndetect_cli.commands.core import IndexPath, MaybeInputs, SkipInvalid, plan, source
 from syndetect_cli.options import Options, UsageError, command, errors
 
 
@@ -13,18 +13,19 @@ from syndetect_cli.options import Options, UsageError, command, errors
 @command
 def report_command(
     opts: Options,
-    inputs: Inputs,
+    inputs: MaybeInputs = None,
     output: str = typer.Option(
         ...,
         "--output",
         "-o",
         help="report.html, report.md or report.json (the format follows the extension).",
     ),
+    index: IndexPath = None,
     skip_invalid: SkipInvalid = False,
 ) -> None:
     """The overlap report: outlet-by-outlet reuse matrix, time lags, most syndicated passages with their
     copy trees, per-document reuse with the reused spans highlighted. Writes the heatmap (REPORT.png) and
-    the matrix (REPORT.matrix.csv) beside it.
+    the matrix (REPORT.matrix.csv) beside it. With --index (no INPUT): the report of everything indexed.
 
     Example: syndetect report data/demo.jsonl -o report.html
     """
@@ -34,9 +35,8 @@ def report_command(
         report_format(output)
     except ValueError as err:
         raise UsageError(str(err)) from err
-    cfg = opts.config(skip_invalid)
-    with errors(), plan("report", output, inputs) as outs:
-        run = detect(opts, inputs, skip_invalid, cfg)
+    with errors(), plan("report", output, inputs or []) as outs:
+        run = source(opts, inputs, index, skip_invalid, "local")
         summary = run.write_report(output, outputs=outs)
     opts.say(
         f"{summary['clusters']} groups, {summary['edges']} copy edges among {summary['documents']} documents -> "
