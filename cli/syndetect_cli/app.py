@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import warnings
 
 import typer
 
@@ -80,6 +81,21 @@ def _interrupted_exit() -> None:
     os._exit(128 + _SIGNALLED[0])  # nothing left to unwind: the outputs were aborted on the way here
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings about the input (``InputWarning``) as one ``warning: ...`` line; others as Python shows them."""
+    from syndetect.io.readers import InputWarning
+
+    if issubclass(category, InputWarning):
+        from syndetect.io.errors import printable
+
+        print(f"warning: {printable(str(message))}", file=sys.stderr)
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
+_python_show_warning = warnings.showwarning
+
+
 def main() -> None:
     """Entry point: exit 2 for bad usage or bad input, 130 on Ctrl-C, 1 for anything else.
 
@@ -88,6 +104,7 @@ def main() -> None:
     """
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
+    warnings.showwarning = _show_warning
     try:
         _register()
         app()

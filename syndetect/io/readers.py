@@ -46,6 +46,7 @@ import os
 import re
 import stat
 import sys
+import warnings
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -521,6 +522,11 @@ def _plan(inputs: Sequence[str], stats: ReadStats) -> list[_Step]:
             continue
         if not os.path.exists(path):
             raise InputError(path, None, "no such file or directory")
+        what = _special(path)
+        if what is not None:
+            raise InputError(
+                path, None, f"not a regular file ({what}); stream JSON Lines to standard input as -"
+            )
         kind = _kind(path)
         if kind is None:
             raise InputError(path, None, f"unknown input format (expected {_KNOWN})")
@@ -528,12 +534,25 @@ def _plan(inputs: Sequence[str], stats: ReadStats) -> list[_Step]:
     return steps
 
 
-def _regular(path: str) -> bool:
-    """A regular file (after symlinks), not a FIFO, socket, device or dangling link."""
+class InputWarning(UserWarning):
+    """Something in the input was passed over (the run goes on): the CLI prints it as ``warning: ...``."""
+
+
+def _special(path: str) -> str | None:
+    """What ``path`` is when it is not a regular file (after symlinks): a FIFO, a socket, a device..."""
     try:
-        return stat.S_ISREG(os.stat(path).st_mode)
+        mode = os.stat(path).st_mode
     except OSError:
-        return False
+        return "a dangling link" if os.path.islink(path) else "unreadable"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
 
 
 def _plan_dir(root: str, stats: ReadStats) -> list[_Step]:
@@ -542,8 +561,13 @@ def _plan_dir(root: str, stats: ReadStats) -> list[_Step]:
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
             full = os.path.join(dirpath, name)
-            if name.startswith(".") or not name.lower().endswith(_DIR_SUFFIXES) or not _regular(full):
-                stats.ignored_files += 1  # FIFOs, sockets and devices too: reading them could block forever
+            if name.startswith(".") or not name.lower().endswith(_DIR_SUFFIXES):
+                stats.ignored_files += 1
+                continue
+            what = _special(full)
+            if what is not None:  # reading a FIFO, a socket or a device could block forever
+                stats.ignored_files += 1
+                warnings.warn(InputWarning(f"{full}: not a regular file ({what}); skipped"), stacklevel=2)
                 continue
             found.append((os.path.relpath(full, root).replace(os.sep, "/"), full))
     found.sort()
