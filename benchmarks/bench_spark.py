@@ -1,14 +1,15 @@
-"""The local and the Spark backend on all of SaudiNewsNet: wall, CPU, peak PSS, pairs, same bytes.
+"""The local, stream and Spark backends on all of SaudiNewsNet: wall, CPU, peak PSS, pairs, same bytes.
 
 Each backend runs ``pairs`` in its own subprocess, one after the other. For each: wall seconds, CPU
 seconds of the whole process tree (the Spark driver's JVM and its Python workers included: the larger
 of the reaped children's ``rusage`` and the sum of every tree process's last sampled ``/proc`` times),
 peak PSS of the tree (sampled every 0.25 s), verified pairs, and whether both ``pairs.jsonl`` are the
-same bytes.
+same bytes as the first backend's.
 
 Example:
     .venv/bin/python benchmarks/bench_spark.py                       # all 31,030 articles, local[2]
     .venv/bin/python benchmarks/bench_spark.py --limit 2000 --master local[2] --driver-memory 4g
+    .venv/bin/python benchmarks/bench_spark.py --backends local,stream       # no Spark
 """
 
 from __future__ import annotations
@@ -100,6 +101,10 @@ def worker(args: argparse.Namespace) -> None:
 
         docs = list(read_documents([args.input], cfg.read, stats))
         result = Run(find_pairs(docs, cfg), cfg, stats).write_pairs(args.output)
+    elif args.worker == "stream":
+        from syndetect.backends.stream import run_inputs
+
+        result = run_inputs([args.input], cfg).write_pairs(args.output)
     else:
         from syndetect.backends import spark as sb
 
@@ -117,7 +122,8 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="first N articles only")
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--driver-memory", default="4g")
-    ap.add_argument("--worker", choices=["local", "spark"], help=argparse.SUPPRESS)
+    ap.add_argument("--backends", default="local,spark", help="comma-separated: local, stream, spark")
+    ap.add_argument("--worker", choices=["local", "stream", "spark"], help=argparse.SUPPRESS)
     ap.add_argument("--input", help=argparse.SUPPRESS)
     ap.add_argument("--output", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -136,7 +142,8 @@ def main() -> None:
     rows = {}
     base = [sys.executable, str(Path(__file__).resolve()), "--input", src, "--master", args.master]
     base += ["--driver-memory", args.driver_memory]
-    for backend in ("local", "spark"):
+    backends = args.backends.split(",")
+    for backend in backends:
         out = str(tmp / f"pairs-{backend}.jsonl")
         m = measure([*base, "--worker", backend, "--output", out])
         summary = json.loads(Path(out + ".summary.json").read_text())
@@ -145,9 +152,13 @@ def main() -> None:
         m["stages"] = summary["seconds"]
         rows[backend] = m
         print(f"{backend}: {json.dumps(m)}", file=sys.stderr, flush=True)
-    same = filecmp.cmp(tmp / "pairs-local.jsonl", tmp / "pairs-spark.jsonl", shallow=False)
+    first = backends[0]
+    same = all(
+        filecmp.cmp(tmp / f"pairs-{first}.jsonl", tmp / f"pairs-{b}.jsonl", shallow=False) for b in backends
+    )
     print(
-        f"\nSaudiNewsNet, {rows['local']['documents']:,} documents; Spark {args.master}; pairs.jsonl identical: {same}\n"
+        f"\nSaudiNewsNet, {rows[first]['documents']:,} documents; Spark {args.master}; "
+        f"pairs.jsonl identical across {', '.join(backends)}: {same}\n"
     )
     print("| backend | wall s | CPU s (process tree) | peak PSS (tree) | pairs |")
     print("|---|---:|---:|---:|---:|")

@@ -47,7 +47,8 @@ from syndetect.detect.corpus import find_pairs  # noqa: E402
 from syndetect.evaluate.measures import adjusted_rand, normalize_pair, pair_measures  # noqa: E402
 from syndetect.evaluate.runinfo import engine_digest, peak_rss_mb  # noqa: E402
 from syndetect.pipeline import Run  # noqa: E402
-from syndetect.records import Cluster, Match, Passage  # noqa: E402
+from syndetect.provenance.attribution import credited_agencies  # noqa: E402
+from syndetect.records import Cluster, Document, Match, Passage  # noqa: E402
 
 ARTICLES = REPO.parent / "shared" / "data" / "saudinewsnet" / "articles.jsonl.gz"
 TARGETS = {"near": 0.95, "rewrite": 0.8, "origin": 0.95, "parent": 0.95, "parent_generation_2": 0.95}
@@ -90,14 +91,18 @@ def draw(
 ) -> tuple[list[str], list[str], dict[str, int]]:
     """Story texts and filler texts from SaudiNewsNet, seeded, no two sharing a word 6-gram.
 
-    Stories need at least five sentences; fillers any length within the bounds.
+    Stories need at least five sentences; fillers any length within the bounds. Neither credits a news
+    agency (``(واس)``, ``فرانس برس``...): the generator makes its own first publisher, and an article
+    that says it is SPA's, reprinted as another outlet's story, would make the gold contradict its own
+    byline (the engine then names SPA the common upstream of the group, as it should, and the gold's
+    parents are wrong).
     """
     texts = [a["text"] for a in read_articles(path) if min_chars <= len(a.get("text") or "") <= max_chars]
     random.Random(seed).shuffle(texts)
     seen: set[int] = set()
     stories: list[str] = []
     filler: list[str] = []
-    rejected = 0
+    rejected = credited = 0
     for text in texts:
         if len(stories) >= n_stories and len(filler) >= n_filler:
             break
@@ -106,6 +111,9 @@ def draw(
             if len(filler) >= n_filler:
                 continue
             want_story = False
+        if credited_agencies(Document("draw", text)):
+            credited += 1
+            continue
         grams = _grams(text)
         if grams & seen:
             rejected += 1
@@ -114,7 +122,11 @@ def draw(
         (stories if want_story else filler).append(text)
     if len(stories) < n_stories:
         raise SystemExit(f"error: only {len(stories)} usable stories in {path}")
-    return stories, filler, {"candidates": len(texts), "rejected_overlapping": rejected}
+    return (
+        stories,
+        filler,
+        {"candidates": len(texts), "rejected_overlapping": rejected, "rejected_credited": credited},
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -90,6 +90,25 @@ def test_a_copy_of_the_wire_with_nothing_inherited_stays_under_the_wire():
     assert members["sabq-1"].parent == "was-1"
 
 
+OWN = "وفي سياق متصل قالت مصادر محلية إن أعمال تطوير الطرق المؤدية إلى المستشفى ستبدأ خلال الأسبوع المقبل."
+
+
+@pytest.mark.parametrize("around", ["alone", "embedded"])
+def test_a_full_copy_hangs_under_the_wire_not_under_an_earlier_trimmed_copy(around):
+    # The trimmed copy encloses the part it has of sabq's text; the wire encloses all of it: the wire,
+    # the longer enclosing copy, is the parent (the trimmed copy lacks half of what sabq has).
+    text = " ".join(S) if around == "alone" else " ".join([OWN, *S, OWN])
+    docs = [
+        doc("was-1", " ".join(S), "2015-08-10T09:00:00+03:00"),
+        doc("okaz-1", " ".join(S[:3]), "2015-08-10T11:00:00+03:00"),
+        doc("sabq-1", text, "2015-08-10T14:00:00+03:00"),
+    ]
+    members, group = tree(docs)
+    assert group.origin.doc == "was-1"
+    assert members["okaz-1"].parent == "was-1"
+    assert members["sabq-1"].parent == "was-1", members["sabq-1"]
+
+
 def test_every_document_is_one_member_and_negative_lags_say_why():
     docs = [
         doc("was-1", " ".join(S), "2015-08-10T09:00:00+03:00"),

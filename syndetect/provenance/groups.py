@@ -75,8 +75,9 @@ def enclosing_copies(
     smaller node x of D inside P (at least ``ENCLOSED_SHARE`` of it) has its counterpart in Q, at the
     same relative position. Returns
 
-    - ``enclosing``: node x -> the documents E it is so enclosed by, in tiers (the documents that the
-      tightest enclosing copy copies first);
+    - ``enclosing``: node x -> the documents E it is so enclosed by, in tiers: the documents of the
+      longest enclosing copy first (the one that explains the most of D's text around x: a full
+      reprint of the wire story over a trimmed reprint of it that D's text also contains);
     - ``implied``: ``(x, y)`` for every node y of E that nearly coincides (interval Jaccard at least
       ``min_overlap``) with x's projection into Q: the same text, even when no pair links them directly.
 
@@ -89,6 +90,8 @@ def enclosing_copies(
     by_doc: dict[str, list[int]] = defaultdict(list)
     for k, node in enumerate(graph.nodes):
         by_doc[node.doc].append(k)
+    for ks in by_doc.values():  # in text order: the scan below bisects on the starts and stops at the end
+        ks.sort(key=lambda k: (graph.nodes[k].start, graph.nodes[k].end, k))
     starts = {doc: [graph.nodes[k].start for k in ks] for doc, ks in by_doc.items()}
     found: dict[int, list[tuple[int, str]]] = defaultdict(list)
     implied: set[tuple[int, int]] = set()
@@ -138,6 +141,20 @@ def enclosing_copies(
                     extra_by_doc[other.doc].append(added[key])
                     found[added[key]].append((other.length, big.doc))  # a copy of x's place in D
                 implied.add((k, added[key]))
+    # A node added above is a copy of x's place in D; other copies enclosing it are evidence as well
+    # (the wire's full copy of the text around it, beside the rewrite it was projected from).
+    for m in matches if extra_by_doc else ():
+        la, lb = m.a.length, m.b.length
+        if min(la, lb) == 0 or m.containment < pcfg.enclosing_min_containment:
+            continue
+        if max(la, lb) / min(la, lb) > pcfg.enclosing_max_ratio:
+            continue
+        for big, other in ((m.a, m.b), (m.b, m.a)):
+            for k in extra_by_doc.get(big.doc, ()):
+                x = graph.nodes[k]
+                inside = min(x.end, big.end) - max(x.start, big.start)
+                if inside >= ENCLOSED_SHARE * x.length and x.length < 0.9 * big.length:
+                    found[k].append((big.length, other.doc))
     enclosing: dict[int, list[list[str]]] = {}
     for k, items in found.items():
         tiers: dict[int, list[str]] = {}
@@ -146,7 +163,7 @@ def enclosing_copies(
             if doc not in seen:
                 seen.add(doc)
                 tiers.setdefault(length, []).append(doc)
-        enclosing[k] = [tiers[length] for length in sorted(tiers)]
+        enclosing[k] = [tiers[length] for length in sorted(tiers, reverse=True)]
     return enclosing, sorted(implied)
 
 

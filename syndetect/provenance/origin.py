@@ -325,7 +325,7 @@ class TreeContext:
     Args:
         shared: spans shared per document pair (for the text rule on ties).
         enclosing: node -> documents E such that the node lies inside a longer passage of its document
-            that is a copy of E, in tiers: the documents of the tightest such passage first.
+            that is a copy of E, in tiers: the documents of the longest such passage first.
         credits: document id -> agencies its byline or lead credits.
         agency_of: outlet -> the agency it is (``"was"`` -> ``"spa"``), when it is one.
         credited: ``(child doc, parent doc) -> bool``: whether the child credits the parent's source.
@@ -510,7 +510,7 @@ def _choose_parent(
 
     doc_x = nodes[x].doc
     # 1. enclosing copy: the passage sits inside a copy of document E; E's member is the parent.
-    for tier in (ctx.enclosing or {}).get(x, []):  # tightest enclosing copies first
+    for tier in (ctx.enclosing or {}).get(x, []):  # longest enclosing copies first
         pool = [y for y in candidates if nodes[y].doc in tier]
         if pool:
             y, s, _ = best(pool)
