@@ -19,7 +19,7 @@ from syndetect.config import load_config
 from syndetect.detect.corpus import find_pairs
 from syndetect.io.readers import parse_published, read_documents
 from syndetect.io.serialize import cluster_json
-from syndetect.provenance.groups import build_clusters, group_matches
+from syndetect.provenance.groups import build_clusters, enclosing_copies, group_matches
 from syndetect.provenance.origin import (
     Direction,
     crawl_batches,
@@ -31,7 +31,7 @@ from syndetect.provenance.origin import (
     with_sources,
 )
 from syndetect.provenance.revisions import drop_revision_pairs, revision_chains
-from syndetect.provenance.span_graph import split_sparse
+from syndetect.provenance.span_graph import span_graph, split_sparse
 from syndetect.records import Document, Match, Passage
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -426,6 +426,43 @@ def test_enclosing_copy_beats_a_more_similar_direct_pair():
     quote = next(c for c in clusters if c.origin.doc == "src")
     agg_member = next(m for m in quote.members if m.passage.doc == "agg")
     assert (agg_member.parent, agg_member.rule) == ("p", "enclosing-copy")
+
+
+def test_a_projected_node_sees_every_copy_that_encloses_it():
+    # d copies the wire o in full and is also near-identical to an earlier rewrite r; r's opening
+    # paragraph is paired with a third outlet a. Projected into d, that paragraph becomes a node of d
+    # enclosed by r's copy: it is enclosed by o's full copy just as much, so o is in the same tier and
+    # the copy tree can pick the wire (it used to see r alone and hang d under the rewrite).
+    sentences = [
+        "أعلنت وزارة الصحة اليوم افتتاح مستشفى جديد في مدينة جدة بسعة ثلاثمائة سرير.",
+        "وقال المتحدث الرسمي باسم الوزارة إن المستشفى يضم أقساما متخصصة للطوارئ والعناية المركزة.",
+        "وأوضح المتحدث أن المشروع استغرق أربع سنوات من العمل المتواصل بتكلفة بلغت ستمائة مليون ريال.",
+        "وأشار إلى أن المستشفى سيخدم أكثر من مليون ونصف المليون نسمة من سكان جدة والمحافظات المجاورة.",
+        "وأضاف أن الوزارة تعاقدت مع مئات الأطباء والممرضين لتشغيل الأقسام الجديدة خلال الأشهر المقبلة.",
+        "كما أكد أن المستشفى مجهز بأحدث أجهزة الأشعة والمختبرات وغرف العمليات ووحدات الغسيل الكلوي.",
+    ]
+    body = " ".join(sentences)
+    head = sentences[0]
+    o, d, r = (
+        doc("o", body, "2015-07-21T08:00:00+00:00"),
+        doc("d", body, "2015-07-21T12:00:00+00:00"),
+        doc("r", body, "2015-07-21T09:00:00+00:00"),
+    )
+    a = doc("a", "رأس الصفحة. " + head, "2015-07-21T10:00:00+00:00")
+    L, h, off = len(body), len(head), len("رأس الصفحة. ")
+    matches = [
+        Match(Passage("o", 0, L), Passage("d", 0, L), "near", 0.95, 0.95),
+        Match(Passage("d", 0, L), Passage("r", 0, L), "near", 0.9, 0.9),
+        Match(Passage("a", off, off + h), Passage("r", 0, h), "exact", 1.0, 1.0),
+    ]
+    graph = span_graph(matches, 0.5)
+    enclosing, _ = enclosing_copies(
+        graph, matches, 0.5, load_config().provenance, {x.id: x for x in (o, d, r, a)}
+    )
+    added = [k for k, n in enumerate(graph.nodes) if n.doc == "d" and n.length < L // 2]
+    assert added, "the paragraph is projected into d"
+    for k in added:
+        assert {"o", "r"} <= set(enclosing[k][0]), enclosing[k]
 
 
 def test_with_sources_leaves_the_spans_alone(demo):
