@@ -24,8 +24,9 @@ Edits (``EDITS``), each applied by one reprint to its parent's text:
 - ``embed``: the story (or its first part) inside a longer article of the outlet's own;
 - ``reprint``: a second-generation copy: a reprint of an earlier reprint whose edit it inherits
   (``INHERITABLE``: its spelling variants, trimmed ending, dropped sentences, new lead, quotes or
-  synonyms), respelled lightly and, half the time, trimmed further (never when the parent's trimmed
-  ending is its only mark, which a further trim would erase);
+  synonyms), respelled lightly and, half the time, trimmed further (only when the parent's mark
+  survives a trim: spelling, synonyms, a new lead; a trimmed ending, a dropped sentence or an
+  inserted quote could be cut away, leaving nothing that tells the parent from the wire);
 - ``synonyms``: most words that the small synonym dictionary (``SYNONYMS``) knows replaced;
 - ``reorder``: the paragraphs in another order (the lead stays first);
 - ``rewrite``: all at once: every known synonym replaced, the spelling varied, the paragraphs
@@ -74,6 +75,7 @@ REWRITES = frozenset({"synonyms", "reorder", "rewrite"})
 NEAR = frozenset(EDITS) - REWRITES
 # first-generation edits a reprint of the copy inherits and shows: the parents ``reprint`` draws from
 INHERITABLE = frozenset({"spelling", "trim", "drop", "lead", "quotes", "synonyms"})
+TRIM_SAFE = frozenset({"spelling", "lead", "synonyms"})  # marks a further trim (from the end) keeps
 WIRES = ("was",)  # the Saudi Press Agency: a first publisher, never a reprinter
 OUTLETS = (
     "alriyadh",
@@ -532,8 +534,10 @@ def generate(
                 marked = [k for k, d in enumerate(story) if d.edit in INHERITABLE]
                 if marked:
                     parent = rng.choice(marked)
-                    # trimmed further half the time, unless the trimmed ending is the parent's only mark
-                    if story[parent].edit != "trim" and rng.random() < 0.5:
+                    # trimmed further half the time, when the parent's mark survives any trim (spelling
+                    # and synonyms run through the text, a new lead is at its start); a trimmed ending,
+                    # a dropped sentence or an inserted quote could be cut away with the rest
+                    if story[parent].edit in TRIM_SAFE and rng.random() < 0.5:
                         how = "reprint-trim"
                 else:
                     edit = how = "trim"

@@ -153,6 +153,19 @@ def test_an_edit_made_twice_independently_does_not_decide():
     assert ev.decisive() is None
 
 
+def test_words_decide_before_a_shared_spelling_habit():
+    """A reprint of the new-lead copy, respelled here and there by its own desk: its respellings
+    coincide with the spelling copy's (one habit, two desks), but only the lead copy has its words."""
+    wire = " ".join(S)
+    spelling_copy = respelled(wire)
+    lead_copy = " ".join([LEAD, *S[1:]])
+    child = " ".join([LEAD, respelled(S[1]), *S[2:]])
+    cands = [variant_features(t) for t in (wire, spelling_copy, lead_copy)]
+    ev = evidence(variant_features(child), cands)
+    assert min(ev.against) > 0  # counted on every spelling, no candidate explains the child alone
+    assert lineage_parent(variant_features(child), cands) == 2
+
+
 def test_spelling_variants_are_kept_and_marks_are_placed():
     f = variant_features("قالت الوزارة")
     assert ("قالت", "الوزارة") in f and ("الوزارة", "\u2403") in f

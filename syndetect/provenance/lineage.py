@@ -12,10 +12,14 @@ Features are the document's word bigrams after only the cosmetic folds (diacriti
 punctuation, Unicode compatibility forms, digits), with a start and an end mark, so that a new lead, a
 trimmed ending and a dropped sentence each leave a bigram no other text has. For a candidate P, the
 evidence *against* it is the number of C's features that some other candidate has and P lacks: had C
-copied P, where would it have found them? The parent is the one candidate with nothing against it,
-when every other has something (:meth:`Evidence.decisive`); otherwise the passages' similarity decides
-as before. Independent copies can make the same edit (a common synonym, one desk's spelling habit),
-so a candidate that shares the child's edits but lacks some of its readings is not taken.
+copied P, where would it have found them? The parent is the candidate with the least against it, when
+every other has at least four times as much (:meth:`Evidence.decisive`; with nothing against it, when
+every other has something); otherwise the passages' similarity decides as before. The words are
+weighed first, with the spelling variants folded: a new lead, a dropped sentence's junction or a
+substituted word is an edit two desks hardly make alike, while a dropped hamza is a habit many share;
+only when the words cannot tell are the spelling variants counted. Independent copies can still make
+the same edit (a common synonym, the same trim), so a candidate that shares the child's edits but
+lacks some of its readings is not taken.
 
 Example:
     >>> wire = "أعلنت الوزارة إطلاق المبادرة. وقال الوزير إن المرحلة الأولى تبدأ غدا. وأضاف أن التمويل جاهز."
@@ -31,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from syndetect.config import NormalizeConfig
-from syndetect.text.normalize import words
+from syndetect.text.normalize import ALEF_MAP, ALEF_MAQSURA_MAP, HAMZA_MAP, TEH_MARBUTA_MAP, words
 
 # Cosmetic folds only: the letter variants a desk's spelling leaves (أ/ا, ة/ه, ى/ي, ؤ/و) are kept.
 VARIANT_NORMALIZE = NormalizeConfig(alef=False, alef_maqsura=False, teh_marbuta=False, hamza=False)
@@ -40,6 +44,7 @@ START, END = "\u2402", "\u2403"  # marks of the text's first and last word (neve
 LINEAGE_MARGIN = 0.1  # candidates this close to the most similar one's passage similarity are in the contest
 LINEAGE_MAX = 12  # at most this many of them (the most similar)
 MIN_AGAINST = 1  # every other candidate must have at least this much evidence against it
+DOMINANCE = 4  # ... and this many times the evidence against the one taken
 
 
 def variant_features(text: str, start: int = 0, end: int | None = None) -> frozenset[tuple[str, str]]:
@@ -67,19 +72,24 @@ class Evidence:
     against: tuple[int, ...]
 
     def decisive(self) -> int | None:
-        """The index of the one candidate nothing counts against, when every other has something
-        (at least ``MIN_AGAINST`` features) against it; else ``None``.
+        """The index of the candidate far better explained than every other, else ``None``: the one
+        with the least against it, when every other has at least ``MIN_AGAINST`` features and
+        ``DOMINANCE`` times as many against it.
 
         A copy inherits its parent's edits and does not undo them, so the parent explains all of the
-        child's attested features. Two copies can make the same edit independently (one desk's
-        spelling habit, a common synonym), so sharing edits with a candidate is not enough: the
-        candidate must also lack nothing the child has from the others.
+        child's attested features but those the child's own desk happened to share with another copy.
+        Two copies can make the same edit independently (one desk's spelling habit, a common synonym),
+        so sharing edits with a candidate is not enough: a few unexplained readings are forgiven only
+        when every other candidate leaves many more unexplained (a new lead, a dropped sentence, a
+        trimmed ending are many bigrams; a coincident respelling is one or two).
         """
-        clean = [k for k, a in enumerate(self.against) if a == 0]
-        if len(clean) != 1:
+        if not self.against:
             return None
-        rest = [a for k, a in enumerate(self.against) if k != clean[0]]
-        return clean[0] if rest and min(rest) >= MIN_AGAINST else None
+        best = min(range(len(self.against)), key=self.against.__getitem__)
+        rest = [a for k, a in enumerate(self.against) if k != best]
+        if not rest or min(rest) < max(MIN_AGAINST, DOMINANCE * self.against[best]):
+            return None
+        return best
 
 
 def evidence(child: frozenset, candidates: Sequence[frozenset]) -> Evidence:
@@ -98,7 +108,28 @@ def evidence(child: frozenset, candidates: Sequence[frozenset]) -> Evidence:
     return Evidence(tuple(len(informative - shared) for shared in relevant))
 
 
+_SPELLING = str.maketrans({**ALEF_MAP, **ALEF_MAQSURA_MAP, **TEH_MARBUTA_MAP, **HAMZA_MAP})
+
+
+def spelling_folded(features: frozenset[tuple[str, str]]) -> frozenset[tuple[str, str]]:
+    """``features`` with the spelling variants folded (أ/ا, ة/ه, ى/ي, ؤ/و): only the words remain.
+
+    >>> sorted(spelling_folded(frozenset({("قال", "إنه"), ("قال", "انه")})))
+    [('قال', 'انه')]
+    """
+    return frozenset((a.translate(_SPELLING), b.translate(_SPELLING)) for a, b in features)
+
+
 def lineage_parent(child: frozenset, candidates: Sequence[frozenset]) -> int | None:
     """The index of the candidate the child most likely copied (its shared deviations), or ``None``
-    when the documents cannot tell (no candidate is decisively better explained)."""
+    when the documents cannot tell (no candidate is decisively better explained).
+
+    Words first, spelling second: the words a copy shares with one candidate only (a new lead, a
+    junction left by a dropped sentence, a trimmed ending, substituted words) are edits two desks
+    hardly make alike, while dropping a hamza or writing a final heh is a habit many share. So the
+    evidence is weighed on the spelling-folded features first; only when those cannot tell are the
+    spelling variants counted as well."""
+    by_words = evidence(spelling_folded(child), [spelling_folded(c) for c in candidates]).decisive()
+    if by_words is not None:
+        return by_words
     return evidence(child, candidates).decisive()
