@@ -101,7 +101,7 @@ PREFER_ORIGINAL = 0.75  # a copy's source is the nearest original this often (el
 WALK = 200  # documents looked at around the lag's position for a usable source
 RECOMBINE = 1 / 3  # originals whose later paragraphs come from another article of the outlet
 KEEP_BANDS = 6  # words of frequency rank below 2**6 - 1 = 63 are never swapped
-SWAP = 0.5  # share of the other words an original swaps
+SWAP = 0.8  # share of the other words (types) an original swaps
 REWRITE_SWAP = 0.25  # share of those words a rewrite swaps too (its dictionary synonyms are too few)
 TRIM_MAX = 0.85  # a trim keeps at most this share of the source's characters
 FULL = 0.9  # --measure: a document covered this much is a whole copy
@@ -139,16 +139,22 @@ class Base:
             body = p[1:] if k == 0 else p
             rng.shuffle(body)
             paras[k] = [p[0], *body] if k == 0 else body
-        return "\n\n".join(self.swap(" ".join(p), rng) for p in paras)
+        cipher: dict[str, str] = {}
+        return "\n\n".join(self.swap(" ".join(p), rng, SWAP, cipher) for p in paras)
 
-    def swap(self, text: str, rng: random.Random, rate: float = SWAP) -> str:
-        """About ``rate`` of the less frequent words replaced by random words of their frequency band."""
+    def swap(self, text: str, rng: random.Random, rate: float, cipher: dict[str, str] | None = None) -> str:
+        """About ``rate`` of the less frequent words replaced by random words of their frequency band,
+        consistently through ``cipher`` (word -> its replacement or itself; shared by one document's calls)."""
+        cipher = {} if cipher is None else cipher
 
         def one(m: re.Match[str]) -> str:
-            b = self.band_of.get(m.group(0), 0)
-            if b < KEEP_BANDS or rng.random() >= rate:
-                return m.group(0)
-            return rng.choice(self.bands[b])
+            w = m.group(0)
+            b = self.band_of.get(w, 0)
+            if b < KEEP_BANDS:
+                return w
+            if w not in cipher:
+                cipher[w] = rng.choice(self.bands[b]) if rng.random() < rate else w
+            return cipher[w]
 
         return WORD.sub(one, text)
 
@@ -217,7 +223,8 @@ def copy_text(kind: str, src: Doc, rng: random.Random, filler: Any, outlet: str,
                 paras.pop()
     elif kind == "rewrite":
         paras = gen.apply_edit("rewrite", paras, rng, filler, outlet)
-        paras = [[gen.Unit(base.swap(u.text, rng, REWRITE_SWAP)) for u in p] for p in paras]
+        cipher: dict[str, str] = {}
+        paras = [[gen.Unit(base.swap(u.text, rng, REWRITE_SWAP, cipher)) for u in p] for p in paras]
     elif kind == "excerpt":
         flat = [u for p in paras for u in p]
         size = max(1, round(len(flat) * rng.uniform(0.2, 0.6)))

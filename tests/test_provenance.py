@@ -469,3 +469,28 @@ def test_with_sources_leaves_the_spans_alone(demo):
     docs, result, _ = demo
     out = with_sources(result.matches, docs)
     assert [replace(m, source=None) for m in out] == [replace(m, source=None) for m in result.matches]
+
+
+def test_with_sources_is_the_rule_applied_to_every_match(demo):
+    """One decision per document pair gives what the rule gives each match (the per-match formula),
+    on the demo and on a corpus with time ties, day-only dates and undated documents."""
+    from dataclasses import fields
+
+    from syndetect.provenance.origin import shared_spans
+
+    docs, result, _ = demo
+    cases = [(result.matches, docs)]
+    tied = {
+        i: replace(d, time=None, published=None) if k % 3 == 0 else d for k, (i, d) in enumerate(docs.items())
+    }
+    cases.append((result.matches, tied))
+    for matches, dd in cases:
+        shared = shared_spans(matches)
+        expect = [replace(m, source=direction(m, dd, shared).source) for m in matches]
+        assert with_sources(matches, dd) == expect
+    # every field of a match survives (the fast copy names them all)
+    m = replace(result.matches[0], cosine=0.5, source="b")
+    (out,) = with_sources([m], docs)
+    assert [getattr(out, f.name) for f in fields(Match) if f.name != "source"] == [
+        getattr(m, f.name) for f in fields(Match) if f.name != "source"
+    ]

@@ -308,9 +308,38 @@ def source_of(match: Match, docs: dict[str, Document], shared: SharedSpans | Non
 def with_sources(
     matches: list[Match], docs: dict[str, Document], pcfg: ProvenanceConfig | None = None
 ) -> list[Match]:
-    """The matches with ``source`` set by the full rule (time, then polmineR's text rule)."""
+    """The matches with ``source`` set by the full rule (time, then polmineR's text rule).
+
+    The same as ``replace(m, source=direction(m, docs, shared_spans(matches), pcfg).source)`` for
+    every match, computed once per document pair (with every shared span known, the rule only sees
+    the two documents and their shared spans, never the one match) and each document's time once.
+    """
+    pcfg = pcfg or ProvenanceConfig()
     shared = shared_spans(matches)
-    return [replace(m, source=direction(m, docs, shared, pcfg).source) for m in matches]
+    hours = pcfg.crawl_window_hours
+    times: dict[str, When | None] = {}
+    decided: dict[tuple[str, str], str | None] = {}
+    out: list[Match] = []
+    for m in matches:
+        x, y = m.a.doc, m.b.doc
+        source = decided.get((x, y), _UNDECIDED)
+        if source is _UNDECIDED:
+            for d in (x, y):
+                if d not in times:
+                    times[d] = when(docs[d], hours)
+            side = earlier(times[x], times[y])
+            source = side if side is not None else direction(m, docs, shared, pcfg).source
+            decided[(x, y)] = source
+        out.append(m if m.source == source else _with_source(m, source))
+    return out
+
+
+_UNDECIDED = object()
+
+
+def _with_source(m: Match, source: str | None) -> Match:
+    """``replace(m, source=source)`` without ``dataclasses.replace``'s per-call field walk."""
+    return Match(m.a, m.b, m.kind, m.jaccard, m.containment, source, m.cosine)
 
 
 # ----------------------------------------------------------------------------------------- copy tree
