@@ -61,6 +61,14 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ENCLOSED_SHARE = 0.75  # a node is inside a longer copy when this much of it lies within it
 
 
+def _is_copy(m: Match, pcfg: ProvenanceConfig) -> bool:
+    """A verified pair with high containment and similar lengths: one side copies the other whole."""
+    la, lb = m.a.length, m.b.length
+    if min(la, lb) == 0 or m.containment < pcfg.enclosing_min_containment:
+        return False
+    return max(la, lb) / min(la, lb) <= pcfg.enclosing_max_ratio
+
+
 def enclosing_copies(
     graph: SpanGraph,
     matches: list[Match],
@@ -98,12 +106,8 @@ def enclosing_copies(
     added: dict[tuple[str, int, int], int] = {}
     extra_by_doc: dict[str, list[int]] = defaultdict(list)
     real = len(graph.nodes)
-    for m in matches:
-        la, lb = m.a.length, m.b.length
-        if min(la, lb) == 0 or m.containment < pcfg.enclosing_min_containment:
-            continue
-        if max(la, lb) / min(la, lb) > pcfg.enclosing_max_ratio:
-            continue
+    copies = [m for m in matches if _is_copy(m, pcfg)]
+    for m in copies:
         for big, other in ((m.a, m.b), (m.b, m.a)):
             ks = by_doc[big.doc]
             lo = bisect_left(starts[big.doc], big.start)
@@ -143,12 +147,7 @@ def enclosing_copies(
                 implied.add((k, added[key]))
     # A node added above is a copy of x's place in D; other copies enclosing it are evidence as well
     # (the wire's full copy of the text around it, beside the rewrite it was projected from).
-    for m in matches if extra_by_doc else ():
-        la, lb = m.a.length, m.b.length
-        if min(la, lb) == 0 or m.containment < pcfg.enclosing_min_containment:
-            continue
-        if max(la, lb) / min(la, lb) > pcfg.enclosing_max_ratio:
-            continue
+    for m in copies if extra_by_doc else ():
         for big, other in ((m.a, m.b), (m.b, m.a)):
             for k in extra_by_doc.get(big.doc, ()):
                 x = graph.nodes[k]
