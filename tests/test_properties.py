@@ -2,8 +2,9 @@
 
 - normalization is total (any ``str``: lone surrogates, NUL, bidi controls) and idempotent;
 - every span of a pair or a cluster lies inside its document and covers text;
-- the output does not depend on the order the documents are given in, nor (pairs) on which of two
-  documents sorts first;
+- the output (pairs, clusters, dedup, the files written) does not depend on the order the documents
+  are given in; pairs should not depend on which of two documents sorts first either, and do: a known
+  bug of the aligner, held by strict xfails (see ``SWAP_BUG``);
 - cluster membership is the partition ``syndetect.provenance.groups`` promises: each cluster lists a
   document once (``one_node_per_document``: "a copy tree lists each document once"), no passage is in
   two clusters (span nodes are split into connected components, and ``merge_enclosed`` gives "one
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 import syndetect
@@ -59,9 +60,9 @@ ID_CHARS = "abcxyz019-_.ابت"
 
 
 @st.composite
-def story(draw, repeats: bool = True) -> str:
+def story(draw) -> str:
     """One to six sentences of the pool (a sentence maybe twice), maybe trimmed mid-word, maybe with noise."""
-    picked = draw(st.lists(st.integers(0, len(SENTENCES) - 1), min_size=1, max_size=6, unique=not repeats))
+    picked = draw(st.lists(st.integers(0, len(SENTENCES) - 1), min_size=1, max_size=6))
     text = draw(st.sampled_from(SEPARATORS)).join(SENTENCES[i] for i in picked)
     if draw(st.booleans()):
         head, tail = draw(st.integers(0, 40)), draw(st.integers(0, 40))
@@ -75,7 +76,9 @@ def story(draw, repeats: bool = True) -> str:
 published = st.one_of(
     st.none(),
     st.builds(
-        lambda day, hour: f"2015-10-{day:02d}" if hour is None else f"2015-10-{day:02d}T{hour:02d}:00:00+03:00",
+        lambda day, hour: (
+            f"2015-10-{day:02d}" if hour is None else f"2015-10-{day:02d}T{hour:02d}:00:00+03:00"
+        ),
         st.integers(1, 4),
         st.one_of(st.none(), st.integers(0, 23)),
     ),
@@ -83,10 +86,14 @@ published = st.one_of(
 
 
 @st.composite
-def corpora(draw, min_docs: int = 2, max_docs: int = 6, repeats: bool = True) -> list[dict]:
+def corpora(draw, min_docs: int = 2, max_docs: int = 6) -> list[dict]:
     """Input records: new stories, and copies of earlier ones (whole, or a lead added and the end cut)."""
     n = draw(st.integers(min_docs, max_docs))
-    ids = draw(st.lists(st.text(st.sampled_from(ID_CHARS), min_size=1, max_size=4), min_size=n, max_size=n, unique=True))
+    ids = draw(
+        st.lists(
+            st.text(st.sampled_from(ID_CHARS), min_size=1, max_size=4), min_size=n, max_size=n, unique=True
+        )
+    )
     texts: list[str] = []
     for _ in range(n):
         if texts and draw(st.integers(0, 2)) == 0:
@@ -95,7 +102,7 @@ def corpora(draw, min_docs: int = 2, max_docs: int = 6, repeats: bool = True) ->
                 text = draw(st.sampled_from(LEADS)) + text[: draw(st.integers(len(text) // 2, len(text)))]
             texts.append(text)
         else:
-            texts.append(draw(story(repeats)))
+            texts.append(draw(story()))
     records = []
     for doc_id, text in zip(ids, texts, strict=True):
         rec = {"id": doc_id, "text": text, "outlet": draw(st.sampled_from(OUTLETS))}
@@ -130,7 +137,9 @@ HOSTILE = (
 )
 any_str = st.text(st.characters(exclude_categories=()), max_size=80)  # surrogates included
 hostile_str = st.text(st.sampled_from(HOSTILE), max_size=80)
-texts = st.one_of(any_str, hostile_str, st.builds("".join, st.lists(st.one_of(any_str, hostile_str), max_size=4)))
+texts = st.one_of(
+    any_str, hostile_str, st.builds("".join, st.lists(st.one_of(any_str, hostile_str), max_size=4))
+)
 configs = st.one_of(
     st.just(NormalizeConfig()), st.builds(NormalizeConfig, **{step: st.booleans() for step in STEPS})
 )
@@ -222,15 +231,20 @@ def test_pairs_are_the_same_whichever_order_the_documents_are_given(records):
 
 
 # Swapping which document of a pair sorts first (renaming the ids so that their order is reversed)
-# must not change what is found: the same spans, measures and direction. It does when a document
-# holds a passage twice that the other holds once (the regression test below): the aligner merges
-# passages within ``verify.max_gap`` tokens on side a and ``verify.reorder_gap`` on side b
-# (``align.merge_spans``, ``kernel._merge_spans``), so the two copies on side b become one "rewrite"
-# passage over both and the text between them, while on side a they stay two exact pairs. A known
-# bug, reported and not fixed here (the compiled kernel, its oracle and the quality gate move
-# together). Until it is fixed, the property is checked on corpora whose documents repeat no
-# sentence (``repeats=False``); then drop that and the xfail below.
-SWAP_BUG = "aligner merges with reorder_gap on side b only (merge_spans): pairs depend on which id sorts first"
+# must not change what is found: the same spans, measures, kinds and direction. It does, in two
+# shapes reduced to the regression tests below: a document holding twice a passage that the other
+# holds once, and two sentences in swapped order. The cause: the aligner merges the passages it found
+# when they lie within ``verify.max_gap`` (6) tokens on side a and ``verify.reorder_gap`` (40) on side b
+# (``align.merge_spans``, ``kernel._merge_spans``), and side a is the document whose id sorts first.
+# So the two copies on side b become one "rewrite" passage over both copies and the text between
+# them, while on side a they stay two exact pairs; two swapped sentences are one "near" pair or two
+# exact ones. With the rule made symmetric (the wide gap allowed on either side) this property held
+# on 400 generated corpora of up to five documents. A known bug, reported and not fixed here: the
+# compiled kernel, its oracle and the quality baseline move together. When it is fixed the strict
+# xfails below fail (XPASS): then remove the three markers.
+SWAP_BUG = (
+    "aligner merges with reorder_gap on side b only (merge_spans): pairs depend on which id sorts first"
+)
 
 
 def _reverse_ids(records: list[dict]) -> tuple[list[dict], dict[str, str]]:
@@ -239,28 +253,40 @@ def _reverse_ids(records: list[dict]) -> tuple[list[dict], dict[str, str]]:
     return [{**r, "id": renamed[r["id"]]} for r in records], {new: old for old, new in renamed.items()}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(corpora(max_docs=4, repeats=False))
-def test_pairs_are_symmetric_under_swapping_the_documents(records):
+def _swap_symmetric(records: list[dict]) -> None:
     swapped, original = _reverse_ids(records)
     same = {r["id"]: r["id"] for r in records}
     assert _unordered(run(records), same) == _unordered(run(swapped), original)
 
 
-def _spans(r: syndetect.Run, doc: str) -> list[tuple[int, int, str]]:
-    return sorted((p.start, p.end, m.kind) for m in r.pairs for p in (m.a, m.b) if p.doc == doc)
+@pytest.mark.xfail(reason=SWAP_BUG, strict=False)  # strict=False: a sample may miss both shapes
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: the reduced cases are below
+)
+@given(corpora(max_docs=4))
+def test_pairs_are_symmetric_under_swapping_the_documents(records):
+    _swap_symmetric(records)
 
 
 @pytest.mark.xfail(reason=SWAP_BUG, strict=True)
-def test_pairs_symmetric_when_one_document_repeats_a_sentence():
+def test_swap_symmetric_when_one_document_repeats_a_sentence():
+    # the repeated document as side a: two exact pairs, (34, 86) and (128, 180) of it;
+    # as side b: one pair over both copies and the text between them, (34, 180), "rewrite", Jaccard 0.44
     sentence = SENTENCES[0]
-    twice = {"text": sentence + " " + sentence}
-    fragment = {"text": "عاجل: " + sentence[28:-1]}  # most of one copy, cut mid-word at both ends
-    first = run([{"id": "a", **twice}, {"id": "b", **fragment}])
-    second = run([{"id": "b", **twice}, {"id": "a", **fragment}])
-    # The repeated document first: two exact pairs, [(34, 86, "exact"), (128, 180, "exact")];
-    # second: one pair over both copies and the text between them, [(34, 180, "rewrite")] (Jaccard 0.44).
-    assert _spans(first, "a") == _spans(second, "b")
+    _swap_symmetric(
+        [{"id": "a", "text": sentence + " " + sentence}, {"id": "b", "text": "عاجل: " + sentence[28:-1]}]
+    )
+
+
+@pytest.mark.xfail(reason=SWAP_BUG, strict=True)
+def test_swap_symmetric_when_two_sentences_are_swapped():
+    # "S0 S7" (trimmed) as side a: one "near" pair over both (Jaccard 0.66); as side b: two exact pairs
+    first, second = SENTENCES[0], SENTENCES[7]
+    trimmed = (first + " " + second)[13:-18]  # both ends cut mid-word
+    _swap_symmetric([{"id": "a", "text": trimmed}, {"id": "b", "text": second + " " + first}])
 
 
 # ----------------------------------------------------------------------------------- clusters
@@ -294,3 +320,55 @@ def test_cluster_membership_is_a_partition(records):
 
 # ------------------------------------------------------------------- crashes found by fuzzing
 # (benchmarks/fuzz.py; each test below is an input it found, reduced)
+
+
+def _warc_response(headers: bytes, page: bytes, status: bytes = b"200") -> bytes:
+    http = b"HTTP/1.1 %s OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n%s" % (status, page)
+    return b"WARC/1.0\r\nWARC-Type: response\r\n%sContent-Length: %d\r\n\r\n%s\r\n\r\n" % (
+        headers,
+        len(http),
+        http,
+    )
+
+
+@pytest.mark.parametrize("skip_invalid", [False, True])
+def test_fuzz_warc_response_without_target_uri_is_an_input_error(tmp_path, skip_invalid):
+    # fuzz.py readers: warcio raised AttributeError ('NoneType' object has no attribute 'startswith')
+    # on a response record without WARC-Target-URI, a traceback with --skip-invalid too
+    from syndetect.config import ReadConfig
+    from syndetect.io.errors import InputError
+    from syndetect.io.readers import ReadStats, read_documents
+
+    page = ("<html><body><article><p>" + SENTENCES[0] + "</p></article></body></html>").encode()
+    good = _warc_response(
+        b"WARC-Target-URI: https://www.example.com/1\r\nWARC-Date: 2015-07-21T08:00:00Z\r\n", page
+    )
+    bad = _warc_response(b"WARC-Date: 2015-07-21T08:00:00Z\r\n", page)
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(good + bad)
+    stats = ReadStats()
+    if not skip_invalid:
+        with pytest.raises(InputError, match=r"record at byte \d+: corrupt WARC: malformed record"):
+            list(read_documents([str(path)], ReadConfig(), stats))
+        return
+    docs = list(read_documents([str(path)], ReadConfig(skip_invalid=True), stats))
+    assert [d.url for d in docs] == ["https://www.example.com/1"]  # the record before it is kept
+    assert len(stats.skipped) == 1 and "malformed record" in stats.skipped[0]["error"]
+
+
+@pytest.mark.parametrize("status", [b"\xb300", "٢٠٠".encode()])
+def test_fuzz_warc_status_of_non_ascii_digits_is_skipped(tmp_path, status):
+    # fuzz.py readers: "HTTP/1.1 ³00" passed str.isdigit() and crashed int() with a ValueError (a
+    # traceback, --skip-invalid too); Arabic-Indic "٢٠٠" was taken for 200. Not an HTTP status: skipped.
+    from syndetect.config import ReadConfig
+    from syndetect.io.readers import ReadStats, read_documents
+
+    page = ("<html><body><article><p>" + SENTENCES[1] + "</p></article></body></html>").encode()
+    good = _warc_response(b"WARC-Target-URI: https://www.example.com/1\r\n", page)
+    odd = _warc_response(b"WARC-Target-URI: https://www.example.com/2\r\n", page, status)
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(odd + good)
+    stats = ReadStats()
+    docs = list(read_documents([str(path)], ReadConfig(), stats))
+    assert [d.url for d in docs] == ["https://www.example.com/1"]
+    assert stats.web["skipped"]["non_html"] == 1

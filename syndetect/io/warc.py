@@ -94,6 +94,14 @@ def iter_warc(
             except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error) as err:
                 offset = records.offset  # where the unreadable record starts
                 raise _Corrupt(f"corrupt WARC: {' '.join(str(err).split())[:200]}") from err
+            except (AttributeError, TypeError, KeyError, IndexError) as err:
+                # warcio's own failures on a malformed header (a response record without
+                # WARC-Target-URI: AttributeError on None) -- found by benchmarks/fuzz.py
+                offset = records.offset
+                detail = " ".join(str(err).split())[:200]
+                raise _Corrupt(
+                    f"corrupt WARC: malformed record ({type(err).__name__} in warcio: {detail})"
+                ) from err
             offset = records.offset  # warcio updates it when it moves to the next record
             if record is None:
                 break
@@ -140,7 +148,8 @@ def _document(record: Any, name: str, offset: int, cfg: ReadConfig, web: dict[st
     web["responses"] += 1
     http = record.http_headers
     status = http.get_statuscode() if http is not None else None
-    if status is None or not status.isdigit():
+    # ASCII digits only: "³00" passes str.isdigit() but not int() (found by benchmarks/fuzz.py)
+    if status is None or not (status.isascii() and status.isdigit()):
         count_skip(web, "non_html")  # e.g. a dns: response
         _drain(record)
         return None
