@@ -21,7 +21,7 @@ from typing import Any
 from syndetect.config import Config, load_config, with_overrides
 from syndetect.dedup import DedupResult, dedup_documents, dedup_passages
 from syndetect.detect.corpus import PairsResult, find_pairs
-from syndetect.io.readers import ReadStats, document_from_record, read_documents
+from syndetect.io.readers import ReadStats, check_record, document_from_record, read_documents
 from syndetect.io.serialize import cluster_json, match_json
 from syndetect.io.writers import Outputs, run_outputs
 from syndetect.provenance.groups import Groups, group_matches
@@ -57,12 +57,16 @@ def documents(
             paths.clear()
 
     for k, item in enumerate(items, 1):
-        if isinstance(item, Document):
+        if isinstance(item, Document | Mapping):
             flush()
-            out.append(item)
-        elif isinstance(item, Mapping):
-            flush()
-            out.append(document_from_record(dict(item), f"<record {k}>"))
+            try:
+                if isinstance(item, Document):
+                    check_record(item.to_json())
+                    out.append(item)
+                else:
+                    out.append(document_from_record(dict(item), f"<record {k}>"))
+            except ValueError as err:
+                raise ValueError(f"record {k}: {err}") from None
         elif isinstance(item, (str, os.PathLike)):
             paths.append(os.fspath(item))
         else:

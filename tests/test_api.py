@@ -101,8 +101,27 @@ def test_records_with_date_alias_get_times():
 
 
 def test_bad_record_names_the_record():
-    with pytest.raises(ValueError, match='missing "text"'):
-        syndetect.run([{"id": "a"}])
+    with pytest.raises(ValueError, match='record 2: missing "text"'):
+        syndetect.run([{"id": "z", "text": ""}, {"id": "a"}])
+
+
+@pytest.mark.parametrize(
+    "item, problem",
+    [
+        ({"id": "a", "text": "x\ud800"}, r'lone surrogate \(\\ud800\) in "text"'),
+        ({"id": "a", "text": "x", "title": "\udfff"}, 'lone surrogate .* in "title"'),
+        ({"id": "a", "text": "x", "score": float("nan")}, 'non-finite number \\(nan\\) in "score"'),
+        ({"id": "a", "text": "x", "tags": [float("inf")]}, 'non-finite number \\(inf\\) in "tags"'),
+        ({"id": "a", "text": "x", "n": 10**4300}, 'number with more than 4300 digits in "n"'),
+        (Document(id="a\udc00", text="x"), 'lone surrogate .* in "id"'),
+    ],
+)
+def test_records_that_cannot_be_written_back_are_refused_before_the_work(item, problem):
+    # issue 15: the readers refuse these in a file; given to the API as dicts or Documents they used
+    # to pass and crash the writer (UnicodeEncodeError, "Out of range float values") after the run
+    with pytest.raises(ValueError, match="record 2: a " + problem):
+        syndetect.run([{"id": "z", "text": "ok"}, item])
+    assert syndetect.run([{"id": "z", "text": "ok"}, {"id": "a", "text": "x", "n": 10**4299}]).docs
 
 
 def test_overrides_and_profiles():

@@ -3,8 +3,8 @@
 - normalization is total (any ``str``: lone surrogates, NUL, bidi controls) and idempotent;
 - every span of a pair or a cluster lies inside its document and covers text;
 - the output (pairs, clusters, dedup, the files written) does not depend on the order the documents
-  are given in; pairs should not depend on which of two documents sorts first either, and do: a known
-  bug of the aligner, held by strict xfails (see ``SWAP_BUG``);
+  are given in, nor on which of two documents sorts first (the aligner's merge was one-sided: see
+  ``_swap_symmetric``);
 - cluster membership is the partition ``syndetect.provenance.groups`` promises: each cluster lists a
   document once (``one_node_per_document``: "a copy tree lists each document once"), no passage is in
   two clusters (span nodes are split into connected components, and ``merge_enclosed`` gives "one
@@ -231,20 +231,13 @@ def test_pairs_are_the_same_whichever_order_the_documents_are_given(records):
 
 
 # Swapping which document of a pair sorts first (renaming the ids so that their order is reversed)
-# must not change what is found: the same spans, measures, kinds and direction. It does, in two
-# shapes reduced to the regression tests below: a document holding twice a passage that the other
-# holds once, and two sentences in swapped order. The cause: the aligner merges the passages it found
-# when they lie within ``verify.max_gap`` (6) tokens on side a and ``verify.reorder_gap`` (40) on side b
-# (``align.merge_spans``, ``kernel._merge_spans``), and side a is the document whose id sorts first.
-# So the two copies on side b become one "rewrite" passage over both copies and the text between
-# them, while on side a they stay two exact pairs; two swapped sentences are one "near" pair or two
-# exact ones. With the rule made symmetric (the wide gap allowed on either side) this property held
-# on 400 generated corpora of up to five documents. A known bug, reported and not fixed here: the
-# compiled kernel, its oracle and the quality baseline move together. When it is fixed the strict
-# xfails below fail (XPASS): then remove the three markers.
-SWAP_BUG = (
-    "aligner merges with reorder_gap on side b only (merge_spans): pairs depend on which id sorts first"
-)
+# must not change what is found: the same spans, measures, kinds and direction. It did, in two shapes
+# reduced to the regression tests below: a document holding twice a passage that the other holds once,
+# and two sentences in swapped order. The aligner merged the passages it found when they lay within
+# ``verify.max_gap`` (6) tokens on side a and ``verify.reorder_gap`` (40) on side b, and side a is the
+# document whose id sorts first: the two copies on side b became one "rewrite" passage over both
+# copies and the text between them, while on side a they stayed two exact pairs. The merge now allows
+# the wide gap on either side (``align.merge_spans``, ``kernel._merge_spans``).
 
 
 def _reverse_ids(records: list[dict]) -> tuple[list[dict], dict[str, str]]:
@@ -259,7 +252,6 @@ def _swap_symmetric(records: list[dict]) -> None:
     assert _unordered(run(records), same) == _unordered(run(swapped), original)
 
 
-@pytest.mark.xfail(reason=SWAP_BUG, strict=False)  # strict=False: a sample may miss both shapes
 @settings(
     max_examples=40,
     deadline=None,
@@ -271,7 +263,6 @@ def test_pairs_are_symmetric_under_swapping_the_documents(records):
     _swap_symmetric(records)
 
 
-@pytest.mark.xfail(reason=SWAP_BUG, strict=True)
 def test_swap_symmetric_when_one_document_repeats_a_sentence():
     # the repeated document as side a: two exact pairs, (34, 86) and (128, 180) of it;
     # as side b: one pair over both copies and the text between them, (34, 180), "rewrite", Jaccard 0.44
@@ -281,7 +272,6 @@ def test_swap_symmetric_when_one_document_repeats_a_sentence():
     )
 
 
-@pytest.mark.xfail(reason=SWAP_BUG, strict=True)
 def test_swap_symmetric_when_two_sentences_are_swapped():
     # "S0 S7" (trimmed) as side a: one "near" pair over both (Jaccard 0.66); as side b: two exact pairs
     first, second = SENTENCES[0], SENTENCES[7]

@@ -320,15 +320,16 @@ def _hits(f: Features, common: np.ndarray) -> np.ndarray:
 def merge_spans(
     spans: list[tuple[int, int, int, int]], gap: int, gap_b: int | None = None
 ) -> list[tuple[int, int, int, int]]:
-    """Merge passage pairs that overlap or come within ``gap`` tokens on side a and ``gap_b`` on side b
-    (default ``gap``), until none do. A larger ``gap_b`` joins phrases reordered inside one passage."""
+    """Merge passage pairs that overlap or come within ``gap`` tokens on one side and ``gap_b`` (default
+    ``gap``) on the other, until none do. A larger ``gap_b`` joins phrases reordered inside one
+    passage; either side may be the reordered one, so the pairs do not depend on which document is a."""
     gap_b = gap if gap_b is None else gap_b
     current = [list(x) for x in sorted(spans)]
     while True:
         out: list[list[int]] = []
         for a0, a1, b0, b1 in current:
             for m in out:
-                if a0 <= m[1] + gap and m[0] <= a1 + gap and b0 <= m[3] + gap_b and m[2] <= b1 + gap_b:
+                if _near(a0, a1, b0, b1, m, gap, gap_b) or _near(a0, a1, b0, b1, m, gap_b, gap):
                     m[0], m[1], m[2], m[3] = min(m[0], a0), max(m[1], a1), min(m[2], b0), max(m[3], b1)
                     break
             else:
@@ -336,6 +337,11 @@ def merge_spans(
         if len(out) == len(current):
             return [(m[0], m[1], m[2], m[3]) for m in sorted(out)]
         current = sorted(out)
+
+
+def _near(a0: int, a1: int, b0: int, b1: int, m: list[int], gap: int, gap_b: int) -> bool:
+    """Whether span (a0, a1, b0, b1) comes within ``gap`` of ``m`` on side a and ``gap_b`` on side b."""
+    return a0 <= m[1] + gap and m[0] <= a1 + gap and b0 <= m[3] + gap_b and m[2] <= b1 + gap_b
 
 
 def _extends(bag: tuple[int, int, int, int], ordered: list[tuple[int, int, int, int]], least: int) -> bool:

@@ -233,8 +233,14 @@ def _ordered_passages(ka, sa, pa, kb, sb, pb, n, max_gap, min_seeds, max_repeats
 
 
 @njit(cache=True)
+def _near(a0, a1, b0, b1, m, gap, gap_b):
+    return a0 <= m[1] + gap and m[0] <= a1 + gap and b0 <= m[3] + gap_b and m[2] <= b1 + gap_b
+
+
+@njit(cache=True)
 def _merge_spans(spans, gap, gap_b):
-    """Spans within ``gap`` (side a) and ``gap_b`` (side b) merged until none are (see ``align.merge_spans``)."""
+    """Spans within ``gap`` on one side and ``gap_b`` on the other merged until none are (see
+    ``align.merge_spans``)."""
     current = _sorted(spans)
     while True:
         out = List()
@@ -243,7 +249,7 @@ def _merge_spans(spans, gap, gap_b):
             merged = False
             for k in range(len(out)):
                 m = out[k]
-                if a0 <= m[1] + gap and m[0] <= a1 + gap and b0 <= m[3] + gap_b and m[2] <= b1 + gap_b:
+                if _near(a0, a1, b0, b1, m, gap, gap_b) or _near(a0, a1, b0, b1, m, gap_b, gap):
                     out[k] = (min(m[0], a0), max(m[1], a1), min(m[2], b0), max(m[3], b1))
                     merged = True
                     break

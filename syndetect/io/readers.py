@@ -175,6 +175,7 @@ def document_from_record(
     >>> document_from_record({"id": "x", "text": "", "date": "2015-10-21", "url": "https://www.rt.com/a"}).outlet
     'rt.com'
     """
+    check_record(rec)
     return _document(rec, origin, outlet_map or None)
 
 
@@ -281,6 +282,7 @@ _Item = tuple[int | None, Document | None, str | None]
 MAX_DEPTH = 100  # arrays and objects nested deeper than this in a record are refused
 MAX_INT_DIGITS = 4300  # Python's default int <-> str limit: longer numbers cannot be written back
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_INT_LIMIT = 10**MAX_INT_DIGITS
 
 
 def _no_constant(name: str) -> Any:
@@ -321,17 +323,22 @@ def _surrogate(text: str, where: str) -> None:
         raise _RecordError(f"a lone surrogate (\\u{ord(found.group()):04x}) {where}: not text")
 
 
-def _check_values(rec: dict[str, Any]) -> None:
-    """Refuse what could not be written back as UTF-8 JSON: lone surrogates, too deep a nesting."""
+def check_record(rec: dict[str, Any]) -> None:
+    """Refuse (``ValueError``) what could not be written back as UTF-8 JSON: lone surrogates, too deep a
+    nesting, and (in records given as dicts) non-finite floats and integers too long to write."""
     stack: list[tuple[Any, int, str]] = [(rec, 0, "")]
     while stack:
         value, depth, field_name = stack.pop()
         if isinstance(value, str):
             _surrogate(value, f'in "{field_name}"')
-        elif isinstance(value, dict | list):
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise _RecordError(f'a non-finite number ({value}) in "{field_name}": not JSON')
+        elif isinstance(value, int) and abs(value) >= _INT_LIMIT:
+            raise _RecordError(f'a number with more than {MAX_INT_DIGITS} digits in "{field_name}"')
+        elif isinstance(value, dict | list | tuple):
             if depth >= MAX_DEPTH:
                 raise _RecordError(f"JSON nested deeper than {MAX_DEPTH} levels")
-            if isinstance(value, list):
+            if not isinstance(value, dict):
                 stack.extend((v, depth + 1, field_name) for v in value)
                 continue
             for k, v in value.items():
@@ -360,7 +367,7 @@ def _jsonl_items(fh: BinaryIO, path: str, outlets: dict[str, str] | None) -> Ite
                 raise _RecordError(
                     f"expected a JSON object, got {_describe(rec, hint=False)}{hint if first else ''}"
                 )
-            _check_values(rec)
+            check_record(rec)
             yield lineno, _document(rec, f"{path}:{lineno}", outlets), None
         except _RecordError as err:
             yield lineno, None, str(err)
