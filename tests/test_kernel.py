@@ -19,6 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,7 +28,7 @@ from syndetect.config import load_config, with_overrides
 from syndetect.detect.align import align_pair
 from syndetect.detect.candidates import doc_pairs, find_candidates
 from syndetect.detect.corpus import prepare
-from syndetect.detect.kernel import align_pair_compiled
+from syndetect.detect.kernel import KINDS, Aligned, align_pair_compiled, align_pairs
 from syndetect.evaluate import exara
 from syndetect.io.readers import read_documents
 from syndetect.records import Document
@@ -70,7 +71,37 @@ def _same(corpus, pairs, cfg) -> int:
                 order_free,
             )
             found += len(want)
+    _batch_is_per_pair(corpus, pairs, cfg)
     return found
+
+
+def _batch_is_per_pair(corpus, pairs, cfg) -> None:
+    """``align_pairs`` (one compiled call, what the engine runs) gives, pair by pair and in order, what
+    ``align_pair_compiled`` gives for each pair alone; both order-free settings, mixed in one batch."""
+    rows = [(i, j) for i, j in pairs for _ in (0, 1)]
+    flags = [k % 2 == 0 for k in range(len(rows))]
+    which, spans, measures, kinds = align_pairs(
+        corpus.feats, np.array(rows).reshape(-1, 2), np.array(flags), cfg
+    )
+    got = [
+        (k, Aligned(*span, *measure, KINDS[kind]))
+        for k, span, measure, kind in zip(
+            which.tolist(), spans.tolist(), measures.tolist(), kinds.tolist(), strict=True
+        )
+    ]
+    want = [
+        (k, al)
+        for k, ((i, j), flag) in enumerate(zip(rows, flags, strict=True))
+        for al in align_pair_compiled(corpus.feats[i], corpus.feats[j], flag, cfg)
+    ]
+    assert got == want
+
+
+def test_a_batch_of_no_pairs_is_empty():
+    which, spans, measures, kinds = align_pairs(
+        [], np.empty((0, 2), np.int64), np.empty(0, bool), load_config()
+    )
+    assert len(which) == len(kinds) == 0 and spans.shape == (0, 4) and measures.shape == (0, 3)
 
 
 def _demo() -> list[Document]:

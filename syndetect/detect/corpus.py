@@ -16,7 +16,7 @@ import numpy as np
 from syndetect.config import Config
 from syndetect.detect.candidates import doc_pairs, find_candidates
 from syndetect.detect.features import Features, Vocabulary, features, pack, unpack
-from syndetect.detect.kernel import align_pair_compiled, parameters
+from syndetect.detect.kernel import KINDS, align_pairs
 from syndetect.detect.minhash import scheme_info
 from syndetect.detect.shingle import HASH_NAME
 from syndetect.parallel import chunks, fork_map, processes
@@ -82,26 +82,36 @@ def _features_range(shared: tuple, lo: int, hi: int) -> list[Features] | dict:
 
 def _verify_range(shared: tuple[Corpus, np.ndarray, np.ndarray], lo: int, hi: int) -> list[tuple]:
     """Every verified passage of candidate pairs ``lo`` to ``hi``, with its character offsets:
-    ``(i, j, a_start, a_end, b_start, b_end, kind, jaccard, containment)``."""
+    ``(i, j, a_start, a_end, b_start, b_end, kind, jaccard, containment)``. The pairs are aligned in
+    one compiled call (``kernel.align_pairs``)."""
     corpus, pairs, bag = shared
-    packed = parameters(corpus.cfg)
+    cfg = corpus.cfg
+    which, spans, measures, kinds = align_pairs(corpus.feats, pairs[lo:hi], bag[lo:hi], cfg)
+    reach = cfg.verify.snap_sentences
     out = []
-    for k in range(lo, hi):
-        i, j = int(pairs[k, 0]), int(pairs[k, 1])
-        found = align_pair_compiled(corpus.feats[i], corpus.feats[j], bool(bag[k]), corpus.cfg, packed)
-        if not found:
-            continue
+    rows = pairs[lo:hi]
+    for k, (a0, a1, b0, b1), (jac, cont, _), kd in zip(
+        which.tolist(), spans.tolist(), measures.tolist(), kinds.tolist(), strict=True
+    ):
+        i, j = int(rows[k, 0]), int(rows[k, 1])
         (sa, ea), (sb, eb) = corpus.spans(i), corpus.spans(j)
-        reach = corpus.cfg.verify.snap_sentences
-        for al in found:
-            a0, a1, b0, b1 = al.a0, al.a1, al.b0, al.b1
-            if reach and al.kind == "rewrite":
-                a0, a1 = snap(corpus.docs[i].text, sa, ea, a0, a1, reach)
-                b0, b1 = snap(corpus.docs[j].text, sb, eb, b0, b1, reach)
-            out.append(
-                (i, j, int(sa[a0]), int(ea[a1 - 1]), int(sb[b0]), int(eb[b1 - 1]), al.kind)
-                + (round(al.jaccard, 4), round(al.containment, 4))
+        kind = KINDS[kd]
+        if reach and kind == "rewrite":
+            a0, a1 = snap(corpus.docs[i].text, sa, ea, a0, a1, reach)
+            b0, b1 = snap(corpus.docs[j].text, sb, eb, b0, b1, reach)
+        out.append(
+            (
+                i,
+                j,
+                int(sa[a0]),
+                int(ea[a1 - 1]),
+                int(sb[b0]),
+                int(eb[b1 - 1]),
+                kind,
+                round(jac, 4),
+                round(cont, 4),
             )
+        )
     return out
 
 
@@ -110,7 +120,7 @@ def verify(
 ) -> list[Match]:
     """Align every candidate pair on ``run.jobs`` processes; the matches in pair order.
 
-    The aligner (``kernel.align_pair_compiled``, for every profile) is a pure function of two documents, so
+    The aligner (``kernel.align_pairs``, for every profile) is a pure function of two documents, so
     the pairs are cut into chunks that forked workers align; results come back in chunk order,
     identical to a single process's.
     """

@@ -764,3 +764,131 @@ def align_pair_compiled(
             spans.tolist(), measures.tolist(), kinds.tolist(), strict=True
         )
     ]
+
+
+# ---------------------------------------------------------------------------------------- many pairs
+
+BATCH_FIELDS = ("tokens", "content", "grams", "gram_keys", "gram_start", "gram_pos", "bag_keys", "words")
+
+
+@njit(cache=True)
+def _grow(a, size):
+    out = np.empty((max(size, 2 * a.shape[0]),) + a.shape[1:], a.dtype)
+    out[: a.shape[0]] = a
+    return out
+
+
+@njit(cache=True)
+def align_batch(
+    offs,
+    tokens,
+    content,
+    grams,
+    gram_keys,
+    gram_start,
+    gram_pos,
+    bag_keys,
+    words,
+    left,
+    right,
+    bag,
+    n,
+    iparams,
+    fparams,
+):  # pragma: no cover - compiled; equality with the one-pair entry point is tested
+    """``align_arrays`` over many pairs in one call: ``(which, spans, measures, kinds)``, where
+    ``which[m]`` is the pair of passage ``m``. The documents' fields are concatenated, document ``d``'s
+    slice of field ``f`` being ``offs[f, d]:offs[f, d + 1]`` (fields in ``BATCH_FIELDS`` order);
+    ``left[k]``, ``right[k]`` are pair ``k``'s documents and ``bag[k]`` its order-free flag."""
+    which = np.empty(64, np.int64)
+    spans = np.empty((64, 4), np.int64)
+    measures = np.empty((64, 3), np.float64)
+    kinds = np.empty(64, np.int8)
+    m = 0
+    for k in range(len(left)):
+        i, j = left[k], right[k]
+        s, ms, kd = align_arrays(
+            tokens[offs[0, i] : offs[0, i + 1]],
+            content[offs[1, i] : offs[1, i + 1]],
+            grams[offs[2, i] : offs[2, i + 1]],
+            gram_keys[offs[3, i] : offs[3, i + 1]],
+            gram_start[offs[4, i] : offs[4, i + 1]],
+            gram_pos[offs[5, i] : offs[5, i + 1]],
+            bag_keys[offs[6, i] : offs[6, i + 1]],
+            words[offs[7, i] : offs[7, i + 1]],
+            tokens[offs[0, j] : offs[0, j + 1]],
+            content[offs[1, j] : offs[1, j + 1]],
+            grams[offs[2, j] : offs[2, j + 1]],
+            gram_keys[offs[3, j] : offs[3, j + 1]],
+            gram_start[offs[4, j] : offs[4, j + 1]],
+            gram_pos[offs[5, j] : offs[5, j + 1]],
+            bag_keys[offs[6, j] : offs[6, j + 1]],
+            words[offs[7, j] : offs[7, j + 1]],
+            bag[k],
+            n,
+            iparams,
+            fparams,
+        )
+        got = len(kd)
+        if m + got > len(kinds):
+            which, spans = _grow(which, m + got), _grow(spans, m + got)
+            measures, kinds = _grow(measures, m + got), _grow(kinds, m + got)
+        which[m : m + got] = k
+        spans[m : m + got] = s
+        measures[m : m + got] = ms
+        kinds[m : m + got] = kd
+        m += got
+    return which[:m], spans[:m], measures[:m], kinds[:m]
+
+
+def align_pairs(
+    feats: list[Features], pairs: np.ndarray, bag: np.ndarray, cfg: Config, packed: tuple | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every verified passage of many candidate pairs in one compiled call (no per-pair Python).
+
+    Args:
+        feats: the documents' features, indexed by ``pairs``.
+        pairs: ``(k, 2)`` document indices; ``bag``: ``(k,)`` order-free flags.
+        cfg, packed: as :func:`align_pair_compiled`.
+
+    Returns:
+        ``(which, spans, measures, kinds)``: for each passage its pair's row in ``pairs``, its
+        ``(a0, a1, b0, b1)`` token span, ``(jaccard, containment, bag containment)`` and kind index
+        (``KINDS``); pairs in order, each pair's passages as :func:`align_pair_compiled` gives them.
+    """
+    iparams, fparams = packed if packed is not None else parameters(cfg)
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    used, local = np.unique(pairs, return_inverse=True)
+    local = local.reshape(-1, 2)
+    chosen = [feats[d] for d in used.tolist()]
+    longest = max((f.n_tokens for f in chosen), default=0)
+    if longest >= _POS_LIMIT:
+        raise ValueError(f"a document of {longest} tokens: the aligner takes < 2**30")
+    offs = np.zeros((len(BATCH_FIELDS), len(chosen) + 1), np.int64)
+    arrays = []
+    for f, name in enumerate(BATCH_FIELDS):
+        parts = [getattr(x, name) for x in chosen]
+        np.cumsum([len(p) for p in parts], out=offs[f, 1:])
+        arrays.append(np.concatenate(parts) if parts else _EMPTY[name])
+    return align_batch(
+        offs,
+        *arrays,
+        np.ascontiguousarray(local[:, 0]),
+        np.ascontiguousarray(local[:, 1]),
+        np.asarray(bag, dtype=np.bool_),
+        cfg.shingle.ngram,
+        iparams,
+        fparams,
+    )
+
+
+_EMPTY = {
+    "tokens": np.empty(0, np.uint32),
+    "content": np.empty(0, np.bool_),
+    "grams": np.empty(0, np.uint32),
+    "gram_keys": np.empty(0, np.uint32),
+    "gram_start": np.empty(0, np.int32),
+    "gram_pos": np.empty(0, np.int32),
+    "bag_keys": np.empty(0, np.uint32),
+    "words": np.empty(0, np.uint32),
+}
