@@ -101,7 +101,7 @@ class VerifyConfig:
     min_containment: float = 0.3
     bag_containment: float = 0.6  # order-free channel: share of content words found on the other side
     bag_min_words: int = 12  # content words an order-free passage needs
-    reorder_gap: int = 40  # passages this close on side b (and max_gap on side a) are one reordered passage
+    reorder_gap: int = 6  # passages this close on one side (and max_gap on the other) are one reordered passage
     keep_apart: int = 15  # verbatim passages this long stay pairs of their own inside a rewritten region
     bag_length_ratio: float = 2.5  # order-free passages whose sides differ more in length are rejected
     bag_ordered: float = 0.0  # or this containment, with as large a share kept in order (0 = off)

@@ -123,6 +123,15 @@ def test_demo_corpus_pairs_are_identical(profile):
     assert _same_on_candidates(_demo(), profile) > 0
 
 
+@pytest.mark.parametrize("profile", ["syndication", "rewrites"])
+def test_a_wide_reorder_gap_merges_alike(profile):
+    # verify.reorder_gap wider than max_gap joins reordered phrases (on either side): off by default
+    # (6 = max_gap), so the two aligners are compared with it on, where the merge rule differs
+    cfg = with_overrides(load_config(profile=profile), {"verify": {"reorder_gap": 40}})
+    for docs in (_demo(), _planted(), _snn(400)):
+        assert _same(*_candidates(docs, cfg), cfg) > 0
+
+
 @pytest.mark.parametrize("profile", PROFILES)
 def test_planted_pairs_are_identical(profile):
     assert _same_on_candidates(_planted(), profile) > 0
